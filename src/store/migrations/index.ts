@@ -1,0 +1,17 @@
+/**
+ * Every migration, in order. Each concern adds its own file (`NNNN-what.ts`) exporting
+ * `up(db, dialect)`; names are recorded by Kysely's migrator, so never rename or reorder them.
+ */
+import type { Kysely, Migration } from 'kysely';
+import type { StoreDialect } from './column-types.ts';
+import * as m0001 from './0001-grades-and-mappings.ts';
+
+type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
+
+const all: Record<string, MigrationModule> = {
+  '0001-grades-and-mappings': m0001,
+};
+
+export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(all).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]));
+}

@@ -1,0 +1,78 @@
+/**
+ * The roster mappings the roster pipeline stores and grade passback and the status page read:
+ * schools, terms (with their Schoology grading periods), classes, users and enrollments.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import {
+  RosterClassRow,
+  RosterEnrollmentRow,
+  RosterSchoolRow,
+  RosterTermRow,
+  RosterUserRow,
+  type Database,
+} from './tables.ts';
+import type { Store } from './open-store.ts';
+
+export interface RosterSnapshot {
+  schools: RosterSchoolRow[];
+  terms: RosterTermRow[];
+  classes: RosterClassRow[];
+  users: RosterUserRow[];
+  enrollments: RosterEnrollmentRow[];
+}
+
+const chunkSize = 500;
+
+async function insertChunked<T extends keyof Database>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    // Kysely cannot narrow a generic table's insert type; the rows are typed by the caller's T.
+    await db.insertInto(table).values(rows.slice(i, i + chunkSize) as never).execute();
+  }
+}
+
+/** Replaces the stored roster with a complete new snapshot, in one transaction. */
+export async function replaceRosterSnapshot(store: Store, snapshot: RosterSnapshot): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    for (const table of ['roster_schools', 'roster_terms', 'roster_classes', 'roster_users', 'roster_enrollments'] as const) {
+      await trx.deleteFrom(table).execute();
+    }
+    await insertChunked(trx, 'roster_schools', snapshot.schools);
+    await insertChunked(trx, 'roster_terms', snapshot.terms);
+    await insertChunked(trx, 'roster_classes', snapshot.classes);
+    await insertChunked(trx, 'roster_users', snapshot.users);
+    await insertChunked(trx, 'roster_enrollments', snapshot.enrollments);
+  });
+}
+
+export async function readRosterSnapshot(store: Store): Promise<RosterSnapshot> {
+  const [schools, terms, classes, users, enrollments] = await Promise.all([
+    store.db.selectFrom('roster_schools').selectAll().execute(),
+    store.db.selectFrom('roster_terms').selectAll().execute(),
+    store.db.selectFrom('roster_classes').selectAll().execute(),
+    store.db.selectFrom('roster_users').selectAll().execute(),
+    store.db.selectFrom('roster_enrollments').selectAll().execute(),
+  ]);
+  return {
+    schools: schools.map((r) => RosterSchoolRow.parse(r)),
+    terms: terms.map((r) => RosterTermRow.parse(r)),
+    classes: classes.map((r) => RosterClassRow.parse(r)),
+    users: users.map((r) => RosterUserRow.parse(r)),
+    enrollments: enrollments.map((r) => RosterEnrollmentRow.parse(r)),
+  };
+}
+
+/** Section school codes (IC class sourcedIds) a teacher, known by email, teaches. */
+export async function sectionsOfTeacher(store: Store, email: string): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('roster_enrollments as e')
+    .innerJoin('roster_users as u', 'u.sourced_id', 'e.user_sourced_id')
+    .select('e.class_sourced_id')
+    .where('e.role', '=', 'teacher')
+    .where((eb) => eb(eb.fn('lower', ['u.email']), '=', email.toLowerCase()))
+    .execute();
+  return rows.map((r) => r.class_sourced_id).sort();
+}
+
+export async function isKnownTeacherEmail(store: Store, email: string): Promise<boolean> {
+  return (await sectionsOfTeacher(store, email)).length > 0;
+}
