@@ -88,6 +88,9 @@ export interface InvalidRecord {
   studentId?: string;
 }
 
+/** What the export reader yields for each data record: a row, or a record it could not read. */
+export type ExportRecord = { kind: 'row'; row: ExportRow } | { kind: 'invalid'; record: InvalidRecord };
+
 /** An IC grading-task line item of one class, as the transform needs it. */
 export const LineItem = z.object({
   sourcedId: z.string(),
