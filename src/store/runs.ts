@@ -78,7 +78,7 @@ export async function recordRunSource(store: Store, runId: string, source: Sourc
 export async function finishRun(
   store: Store,
   runId: string,
-  result: { status: RunStatus; rows: number; counts: Record<string, unknown>; error: { code: string; message: string } | null; finishedAt: Date; durationMs: number },
+  result: { status: RunStatus; rows: number; counts: object; error: { code: string; message: string } | null; finishedAt: Date; durationMs: number },
 ): Promise<void> {
   await store.db
     .updateTable('runs')
