@@ -1,0 +1,68 @@
+/**
+ * Rows for the same target: same section school code, student ID and grading period (the period
+ * case-insensitive). When their grades differ (see `sameGrade`), every one of them is
+ * `duplicate-conflict` and nothing is posted for them; when they agree they go on, and the
+ * (line item, student) grouping posts their grade once.
+ *
+ * Only rows that passed scope, mapping and opt-in take part: a row skipped before has no grade to
+ * compare. Memory: one map entry per row, and a group object only where a duplicate exists.
+ */
+import { describeGrade, sameGrade, type RowGrade } from './row-grade.ts';
+
+export interface DuplicateCandidate {
+  line: number;
+  grade: RowGrade;
+  /** Set once a second row for the same target appears. */
+  duplicates: DuplicateGroup | null;
+}
+
+export class DuplicateGroup {
+  readonly members: DuplicateCandidate[];
+  conflict: boolean;
+
+  constructor(first: DuplicateCandidate, second: DuplicateCandidate) {
+    this.members = [first, second];
+    this.conflict = !sameGrade(first.grade, second.grade);
+  }
+
+  add(member: DuplicateCandidate): void {
+    this.members.push(member);
+    if (!sameGrade(this.members[0]!.grade, member.grade)) this.conflict = true;
+  }
+
+  conflictMessage(): string {
+    return `different grades for the same section, student and period: ${listLines(this.members)}`;
+  }
+}
+
+export function duplicateKey(sectionSchoolCode: string, studentId: string, gradingPeriod: string): string {
+  return `${sectionSchoolCode}\u0000${studentId}\u0000${gradingPeriod.toLowerCase()}`;
+}
+
+export class DuplicateRows {
+  private readonly byTarget = new Map<string, DuplicateCandidate | DuplicateGroup>();
+
+  add(key: string, candidate: DuplicateCandidate): void {
+    const existing = this.byTarget.get(key);
+    if (existing === undefined) {
+      this.byTarget.set(key, candidate);
+    } else if (existing instanceof DuplicateGroup) {
+      existing.add(candidate);
+      candidate.duplicates = existing;
+    } else {
+      const group = new DuplicateGroup(existing, candidate);
+      existing.duplicates = group;
+      candidate.duplicates = group;
+      this.byTarget.set(key, group);
+    }
+  }
+}
+
+const listedLines = 5;
+
+/** `line 3 (95), line 7 ("EX")`, at most a few lines then `and N more`. */
+export function listLines(members: readonly { line: number; grade: RowGrade }[]): string {
+  const shown = members.slice(0, listedLines).map((m) => `line ${m.line} (${describeGrade(m.grade)})`);
+  const more = members.length - listedLines;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}

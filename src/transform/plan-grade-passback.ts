@@ -1,0 +1,354 @@
+/**
+ * The grade passback plan (design steps 3-6): export records, mappings, opt-ins, grading windows and
+ * the ledger in; the results to PUT and every row's outcome out. Pure: no I/O and no clock; all
+ * lookups are passed in.
+ *
+ * A row goes through these checks; the first that fails is its outcome (one per row):
+ * 1. an unreadable record: `invalid-row`;
+ * 2. the run's scope: `out-of-scope`;
+ * 3. mapping: `unmapped-section`, `school-not-included`, `unmapped-term` (term rows only),
+ *    `unmapped-student`;
+ * 4. opt-in, when teachers must opt in: `not-opted-in`;
+ * 5. other rows for the same section, student and period with a different grade: `duplicate-conflict`;
+ * 6. the grade: `no-grade`, `invalid-grade`;
+ * 7. its line items: none, `no-task`.
+ * Then one outcome per line item it reaches: `superseded-by-term`, `window-closed`, and per
+ * (line item, student) `duplicate-conflict` (rows disagreeing), `unchanged` (equal to the ledger,
+ * scheduled runs only) or `planned`.
+ *
+ * Records are read once (the caller may stream them). Rows that pass step 4 are kept in a compact
+ * form until all are read, because a term row may come after the overall row it supersedes, and a
+ * duplicate after the row it conflicts with; then they are resolved in file order.
+ */
+import type { ExportRecord, ExportRow, GradeSkipReason, InvalidRecord, LineItem, PlannedResult } from '../types.ts';
+import { DuplicateRows, duplicateKey, type DuplicateCandidate } from './duplicate-rows.ts';
+import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
+import { mapRow, type MappedRow } from './map-row.ts';
+import { ResultGroups, type ReachingOutcome } from './result-groups.ts';
+import { resultSourcedId } from './result-id.ts';
+import { readRowGrade, type RowGradeOptions } from './row-grade.ts';
+import { outOfScopeMessage, type RunScope } from './run-scope.ts';
+
+export interface GradeMappings {
+  /** section school code -> IC class; null when unmapped. */
+  classFor(sectionSchoolCode: string): { classSourcedId: string; schoolSourcedId: string } | null;
+  /** false when a mapping file is in use and the school is not listed in it. */
+  schoolIncluded(schoolSourcedId: string): boolean;
+  /** Schoology grading period (title or ID, as in the row) -> IC term sourcedId for this school; null when unmapped. */
+  termFor(gradingPeriod: string, schoolSourcedId: string): string | null;
+  /** Schoology student id -> IC student sourcedId, only if the student is known in that class; null otherwise. */
+  studentFor(studentId: string, classSourcedId: string): string | null;
+}
+
+export interface GradePlanOptions {
+  termTaskIds: number[];
+  overallTaskIds: number[];
+  letterGrades: boolean;
+  /** Grading period values that mark a row as the overall grade (case-insensitive). */
+  overallPeriodValues: string[];
+  scoreDecimals: number;
+  maxScore: number;
+  decimalSeparator: '.' | ',';
+  teachersMustOptIn: boolean;
+  postComments: boolean;
+  /** false: results equal to the ledger are `unchanged` and not planned. */
+  full: boolean;
+  /** Limits the run; rows outside are `out-of-scope`. `school` is an IC school sourcedId. */
+  scope?: RunScope;
+}
+
+export interface GradePlanInput {
+  records: Iterable<ExportRecord>;
+  mappings: GradeMappings;
+  isOptedIn(sectionSchoolCode: string): boolean;
+  lineItemsFor(classSourcedId: string): readonly LineItem[];
+  isWindowOpen(lineItem: LineItem, schoolSourcedId: string): boolean;
+  ledgerFor(resultSourcedId: string): { score: number; letter: string | null } | undefined;
+  options: GradePlanOptions;
+}
+
+/** One per (row, line item) reached, or one per row skipped before any line item. */
+export interface RowOutcome {
+  line: number;
+  sectionSchoolCode: string;
+  studentId: string;
+  gradingPeriod: string;
+  classSourcedId: string | null;
+  schoolSourcedId: string | null;
+  /** The row's IC term; for an outcome at a line item, the line item's term. */
+  termSourcedId: string | null;
+  studentSourcedId: string | null;
+  lineItemSourcedId: string | null;
+  taskId: number | null;
+  resultSourcedId: string | null;
+  score: number | null;
+  letter: string | null;
+  /** `planned` becomes `posted` or `failed` at load. */
+  outcome: 'planned' | 'unchanged' | GradeSkipReason;
+  /** Why, in the admin's words, e.g. `grade "EX" is not a number`. */
+  message: string | null;
+}
+
+export interface GradePlan {
+  planned: PlannedResult[];
+  outcomes: RowOutcome[];
+  /** Data records read (rows and invalid records). */
+  rows: number;
+}
+
+/** A row that passed scope, mapping and opt-in, kept until every row is read. */
+interface CandidateRow extends DuplicateCandidate, MappedRow {
+  sectionSchoolCode: string;
+  studentId: string;
+  gradingPeriod: string;
+  overall: boolean;
+  comment: string | null;
+}
+
+interface PlanContext {
+  input: GradePlanInput;
+  options: GradePlanOptions;
+  gradeOptions: RowGradeOptions;
+  overallPeriods: ReadonlySet<string>;
+  intern: (value: string) => string;
+  duplicates: DuplicateRows;
+  /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
+  termRowLines: Map<string, number> | null;
+  targets: LineItemTargets;
+  windowOpen: (item: LineItem, schoolSourcedId: string) => boolean;
+  results: ResultGroups;
+}
+
+export function planGradePassback(input: GradePlanInput): GradePlan {
+  const context = makePlanContext(input);
+  const screened: Array<RowOutcome | CandidateRow> = [];
+  for (const record of input.records) screened.push(screenRecord(record, context));
+
+  const outcomes: RowOutcome[] = [];
+  for (const entry of screened) {
+    if (isCandidate(entry)) reachLineItems(entry, context, outcomes);
+    else outcomes.push(entry);
+  }
+  const planned = context.results.decide({
+    ledgerFor: input.ledgerFor,
+    letterGrades: input.options.letterGrades,
+    full: input.options.full,
+  });
+  return { planned, outcomes, rows: screened.length };
+}
+
+function makePlanContext(input: GradePlanInput): PlanContext {
+  const { options } = input;
+  const singleTermTasks = options.termTaskIds.some((id) => options.overallTaskIds.includes(id));
+  return {
+    input,
+    options,
+    gradeOptions: {
+      decimalSeparator: options.decimalSeparator,
+      scoreDecimals: options.scoreDecimals,
+      maxScore: options.maxScore,
+      letterGrades: options.letterGrades,
+    },
+    overallPeriods: new Set(options.overallPeriodValues.map(normalisePeriod)),
+    intern: makeInterner(),
+    duplicates: new DuplicateRows(),
+    termRowLines: singleTermTasks ? new Map() : null,
+    targets: makeLineItemTargets(input.lineItemsFor, options.termTaskIds, options.overallTaskIds),
+    windowOpen: cacheWindowChecks(input.isWindowOpen),
+    results: new ResultGroups(),
+  };
+}
+
+function screenRecord(record: ExportRecord, context: PlanContext): RowOutcome | CandidateRow {
+  return record.kind === 'invalid' ? invalidRecordOutcome(record.record, context) : screenRow(record.row, context);
+}
+
+/** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
+function invalidRecordOutcome(record: InvalidRecord, context: PlanContext): RowOutcome {
+  const base = {
+    line: record.line,
+    sectionSchoolCode: record.sectionSchoolCode ?? '',
+    studentId: record.studentId ?? '',
+    gradingPeriod: '',
+  };
+  const scopeMessage =
+    record.sectionSchoolCode === undefined
+      ? null
+      : outOfScopeMessage(context.options.scope, record.sectionSchoolCode, context.input.mappings);
+  return scopeMessage === null
+    ? rowSkipped(base, {}, 'invalid-row', record.message)
+    : rowSkipped(base, {}, 'out-of-scope', scopeMessage);
+}
+
+/** Steps 2-4 for one row; a row that passes is remembered for duplicates and term rows. */
+function screenRow(row: ExportRow, context: PlanContext): RowOutcome | CandidateRow {
+  const { input, options } = context;
+  const base = {
+    line: row.line,
+    sectionSchoolCode: context.intern(row.sectionSchoolCode),
+    studentId: context.intern(row.studentId),
+    gradingPeriod: context.intern(row.gradingPeriod),
+  };
+  const scopeMessage = outOfScopeMessage(options.scope, row.sectionSchoolCode, input.mappings);
+  if (scopeMessage !== null) return rowSkipped(base, {}, 'out-of-scope', scopeMessage);
+
+  const overall = context.overallPeriods.has(normalisePeriod(row.gradingPeriod));
+  const mapping = mapRow(row, overall, input.mappings);
+  if (!mapping.mapped) return rowSkipped(base, mapping.partial, mapping.reason, mapping.message);
+  if (options.teachersMustOptIn && !input.isOptedIn(row.sectionSchoolCode))
+    return rowSkipped(base, mapping.ids, 'not-opted-in', `section "${row.sectionSchoolCode}" is not opted in to grade passback`);
+
+  const candidate: CandidateRow = {
+    ...base,
+    ...mapping.ids,
+    overall,
+    grade: readRowGrade(row.grade, row.letterGrade, context.gradeOptions),
+    comment: options.postComments ? row.comment?.trim() || null : null,
+    duplicates: null,
+  };
+  context.duplicates.add(duplicateKey(base.sectionSchoolCode, base.studentId, base.gradingPeriod), candidate);
+  rememberTermRow(candidate, context);
+  return candidate;
+}
+
+/** A term row governs the overall row on single-term line items of its term, whatever its grade. */
+function rememberTermRow(candidate: CandidateRow, context: PlanContext): void {
+  if (!context.termRowLines || candidate.termSourcedId === null) return;
+  const key = termRowKey(candidate.classSourcedId, candidate.studentSourcedId, candidate.termSourcedId);
+  if (!context.termRowLines.has(key)) context.termRowLines.set(key, candidate.line);
+}
+
+/** Steps 5-7 for one remembered row, then one outcome per line item it reaches. */
+function reachLineItems(candidate: CandidateRow, context: PlanContext, outcomes: RowOutcome[]): void {
+  const { grade } = candidate;
+  if (candidate.duplicates?.conflict) {
+    outcomes.push(rowSkipped(candidate, candidate, 'duplicate-conflict', candidate.duplicates.conflictMessage(), grade));
+    return;
+  }
+  if (grade.kind === 'empty') {
+    outcomes.push(rowSkipped(candidate, candidate, 'no-grade', 'the grade is empty', grade));
+    return;
+  }
+  if (grade.kind === 'invalid' || grade.score === null) {
+    outcomes.push(rowSkipped(candidate, candidate, 'invalid-grade', grade.message, grade));
+    return;
+  }
+  const items =
+    candidate.termSourcedId === null
+      ? context.targets.forOverallRow(candidate.classSourcedId)
+      : context.targets.forTermRow(candidate.classSourcedId, candidate.termSourcedId);
+  if (items.length === 0) {
+    const message = context.targets.noTaskMessage(candidate.classSourcedId, candidate.termSourcedId);
+    outcomes.push(rowSkipped(candidate, candidate, 'no-task', message, grade));
+    return;
+  }
+  for (const item of items) outcomes.push(lineItemOutcome(candidate, grade.score, item, context));
+}
+
+function lineItemOutcome(candidate: CandidateRow, score: number, item: LineItem, context: PlanContext): RowOutcome {
+  const outcome: ReachingOutcome = {
+    line: candidate.line,
+    sectionSchoolCode: candidate.sectionSchoolCode,
+    studentId: candidate.studentId,
+    gradingPeriod: candidate.gradingPeriod,
+    classSourcedId: candidate.classSourcedId,
+    schoolSourcedId: candidate.schoolSourcedId,
+    termSourcedId: item.termSourcedId ?? candidate.termSourcedId,
+    studentSourcedId: candidate.studentSourcedId,
+    lineItemSourcedId: item.sourcedId,
+    taskId: item.taskId,
+    resultSourcedId: resultSourcedId(item.sourcedId, candidate.studentSourcedId),
+    score,
+    letter: candidate.grade.letter,
+    outcome: 'planned',
+    message: null,
+  };
+  const governingLine = governingTermRowLine(candidate, item, context);
+  if (governingLine !== undefined)
+    return withOutcome(outcome, 'superseded-by-term', `the term row at line ${governingLine} governs this line item`);
+  if (!context.windowOpen(item, candidate.schoolSourcedId))
+    return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
+  context.results.add(outcome, candidate.comment);
+  return outcome;
+}
+
+/** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
+function governingTermRowLine(candidate: CandidateRow, item: LineItem, context: PlanContext): number | undefined {
+  if (!candidate.overall || !context.termRowLines || item.termSourcedId === null) return undefined;
+  if (!context.targets.isSingleTermTask(item.taskId)) return undefined;
+  return context.termRowLines.get(termRowKey(candidate.classSourcedId, candidate.studentSourcedId, item.termSourcedId));
+}
+
+function rowSkipped(
+  base: Pick<RowOutcome, 'line' | 'sectionSchoolCode' | 'studentId' | 'gradingPeriod'>,
+  ids: Partial<MappedRow>,
+  reason: GradeSkipReason,
+  message: string | null,
+  grade?: { score: number | null; letter: string | null },
+): RowOutcome {
+  return {
+    line: base.line,
+    sectionSchoolCode: base.sectionSchoolCode,
+    studentId: base.studentId,
+    gradingPeriod: base.gradingPeriod,
+    classSourcedId: ids.classSourcedId ?? null,
+    schoolSourcedId: ids.schoolSourcedId ?? null,
+    termSourcedId: ids.termSourcedId ?? null,
+    studentSourcedId: ids.studentSourcedId ?? null,
+    lineItemSourcedId: null,
+    taskId: null,
+    resultSourcedId: null,
+    score: grade?.score ?? null,
+    letter: grade?.letter ?? null,
+    outcome: reason,
+    message,
+  };
+}
+
+function withOutcome(outcome: RowOutcome, reason: GradeSkipReason, message: string): RowOutcome {
+  outcome.outcome = reason;
+  outcome.message = message;
+  return outcome;
+}
+
+function isCandidate(entry: RowOutcome | CandidateRow): entry is CandidateRow {
+  return 'grade' in entry;
+}
+
+function normalisePeriod(period: string): string {
+  return period.trim().toLowerCase();
+}
+
+function termRowKey(classSourcedId: string, studentSourcedId: string, termSourcedId: string): string {
+  return `${classSourcedId}\u0000${studentSourcedId}\u0000${termSourcedId}`;
+}
+
+/** A window's state cannot change within one plan, so each (line item, school) is asked once. */
+function cacheWindowChecks(
+  isWindowOpen: (item: LineItem, schoolSourcedId: string) => boolean,
+): (item: LineItem, schoolSourcedId: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (item, schoolSourcedId) => {
+    const key = `${item.sourcedId}\u0000${schoolSourcedId}`;
+    let open = known.get(key);
+    if (open === undefined) {
+      open = isWindowOpen(item, schoolSourcedId);
+      known.set(key, open);
+    }
+    return open;
+  };
+}
+
+/**
+ * Section codes, student IDs and periods repeat across many rows, but the CSV reader gives each
+ * row fresh strings; sharing one copy keeps a million outcomes' memory small.
+ */
+function makeInterner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
