@@ -99,8 +99,10 @@ export class OAuth2Tokens implements IcAuthorizer {
   async #fetch(): Promise<CachedToken> {
     const tokenUrl = this.#config.tokenUrl;
     if (!tokenUrl) throw new InfiniteCampusError('IC_TOKEN_URL_MISSING', `infiniteCampus.tokenUrl is required for api ${this.#config.api}.`);
-    // Sent as is, like curl -u: IC keys and secrets are plain ASCII, and not every server form-decodes them.
-    const basic = Buffer.from(`${this.#config.clientId.reveal()}:${this.#config.clientSecret.reveal()}`).toString('base64');
+    // RFC 6749 2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
+    const basic = Buffer.from(`${formEncode(this.#config.clientId.reveal())}:${formEncode(this.#config.clientSecret.reveal())}`).toString(
+      'base64',
+    );
     const answer = await this.#http.send({
       service: 'token',
       method: 'POST',
@@ -140,6 +142,10 @@ export class OAuth2Tokens implements IcAuthorizer {
     const renewAt = lifetime === undefined ? Number.POSITIVE_INFINITY : this.#now() + lifetime * 1000 - renewalMarginMs(lifetime);
     return { value: parsed.data.access_token, renewAt };
   }
+}
+
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
 }
 
 /** RFC 6749 5.2: some servers refuse bad client credentials with 400 `invalid_client`. */
