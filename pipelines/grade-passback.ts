@@ -1,0 +1,319 @@
+/**
+ * Grade passback: Schoology's auto-export on SFTP -> Infinite Campus grading-task results.
+ * Reads top to bottom like the design's numbered list: extract, read rows, map, filter, target
+ * line items, plan, load, record (the run record and notice are runPipeline's).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ExportFileError, GradebridgeError, remedies } from '../src/errors.ts';
+import { fetchExport } from '../src/extract/fetch-export.ts';
+import { readExportRows } from '../src/extract/read-export-rows.ts';
+import { readMappingFile } from '../src/extract/read-mapping-file.ts';
+import { readWindowCalendar } from '../src/grading-windows/read-window-calendar.ts';
+import { makeWindowChecker } from '../src/grading-windows/window-status.ts';
+import { createIcClient, type IcClient } from '../src/load/ic-client.ts';
+import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
+import { postResults } from '../src/load/post-results.ts';
+import { reconcileResults } from '../src/load/reconcile-results.ts';
+import { recordPosted, readLedger } from '../src/store/ledger.ts';
+import { readOptedInSections } from '../src/store/opt-ins.ts';
+import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
+import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
+import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
+import { countOutcomes } from '../src/transform/count-outcomes.ts';
+import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
+import { planGradePassback, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
+import type { GradePassbackConfig } from '../src/config/schema.ts';
+import type { ExportRecord, LineItem } from '../src/types.ts';
+import type { PipelineContext, RunRequest } from './context.ts';
+import { PipelineStop, type PipelineBody, type PipelineResult } from './run-pipeline.ts';
+import type { GradeCounts } from './run-summary.ts';
+
+export const gradePassback: PipelineBody = async (ctx, request, runId) => {
+  const grades = requireGradeConfig(ctx);
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-run-'));
+  const ic = createIcClient({ config: ctx.config.infiniteCampus, concurrency: grades.concurrency, logger: ctx.logger, ...(grades.maxAttempts ? { maxAttempts: grades.maxAttempts } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  let sourceFile: string | null = null;
+  let rows = 0;
+  try {
+    // 1. Extract: pick the newest export by title, check its age, download it with its SHA-256.
+    const file = await fetchExport(grades.sftp, {
+      autoExportTitle: grades.autoExportTitle,
+      minFileAgeSeconds: grades.minFileAgeSeconds,
+      now: ctx.now(),
+      destDir: workDir,
+      logger: ctx.logger,
+    });
+    sourceFile = file.remotePath;
+    await recordRunSource(ctx.store, runId, { remotePath: file.remotePath, size: file.size, mtime: file.mtime, sha256: file.sha256 });
+    ctx.logger.info({ file: file.remotePath, size: file.size, sha256: file.sha256 }, 'export file downloaded');
+
+    // 2. Read rows: header aliases, per-row validation (invalid rows are outcomes, not stops).
+    const records = await readAllRecords(createReadStream(file.localPath), grades);
+    rows = records.length;
+    await guardAgainstShrunkenExport(ctx, request, grades, rows);
+
+    // 3-5. Map, filter and target line items: gather what the pure plan needs from the store and IC.
+    const plan = await planFromSources(ctx, request, grades, ic, records);
+    const storedOutcomes = plan.outcomes.map(toStoredOutcome);
+    await insertRowOutcomes(ctx.store, runId, storedOutcomes);
+    ctx.logger.info({ planned: plan.planned.length, outcomes: plan.outcomes.length }, 'plan ready');
+
+    // 6. A dry run stops here: the plan is stored and printed, nothing is sent.
+    if (request.dryRun) return finish(plan, { answers: new Map() }, rows, sourceFile);
+
+    // 7. Load: PUT each result (bounded concurrency, retries), the ledger written after each success.
+    const load = await postResults(ic, plan.planned, {
+      letterGrades: grades.letterGrades,
+      now: ctx.now,
+      concurrency: grades.concurrency,
+      onPosted: async (result) => {
+        await recordPosted(ctx.store, runId, result, ctx.now());
+        await updateResultOutcome(ctx.store, runId, result.resultSourcedId, 'posted', null);
+      },
+      onRefused: async (result, outcome) => {
+        await updateResultOutcome(ctx.store, runId, result.resultSourcedId, outcome.kind, outcome.message);
+      },
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'posting', done, total }),
+    });
+    if (load.answers.size > 0 && [...load.answers.values()].every((a) => a === 'window-closed')) {
+      ctx.logger.warn(remedies.windowsClosed);
+    }
+
+    // 8. Reconcile a sample (or all, with --verify) of what IC now holds against what was sent.
+    const verification = await reconcileResults(ic, plan.planned, load.postedIds, { all: request.verify === true, sample: grades.verifySample });
+    if (verification.mismatched.length > 0) ctx.logger.warn({ mismatched: verification.mismatched.slice(0, 20) }, 'IC holds results that differ from what was posted');
+    return finish(plan, load, rows, sourceFile, verification);
+  } catch (error) {
+    if (error instanceof GradebridgeError && !(error instanceof PipelineStop)) {
+      throw new PipelineStop(error, { rows, sourceFile, counts: emptyCounts(rows) });
+    }
+    throw error;
+  } finally {
+    await ic.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+};
+
+function requireGradeConfig(ctx: PipelineContext): GradePassbackConfig {
+  const grades = ctx.config.gradePassback;
+  if (!grades) throw new ExportFileError('CONFIG_INVALID', 'gradePassback is not configured.');
+  return grades;
+}
+
+async function readAllRecords(input: NodeJS.ReadableStream, grades: GradePassbackConfig): Promise<ExportRecord[]> {
+  const records: ExportRecord[] = [];
+  for await (const record of readExportRows(input, { columns: grades.columns })) records.push(record);
+  return records;
+}
+
+async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequest, grades: GradePassbackConfig, rows: number): Promise<void> {
+  const previous = await lastSuccessfulFileRun(ctx.store, 'grades');
+  if (!previous || previous.rows === 0) return;
+  const minimum = Math.ceil((previous.rows * grades.shrinkGuardPercent) / 100);
+  if (rows >= minimum) return;
+  if (request.full && request.acceptShrink) {
+    ctx.logger.warn({ rows, previousRows: previous.rows }, 'export is smaller than the shrink guard allows; accepted for this full run');
+    return;
+  }
+  throw new ExportFileError(
+    'EXPORT_SHRUNK',
+    `The export has ${rows} rows, fewer than ${grades.shrinkGuardPercent}% of the ${previous.rows} rows of the last successful run; nothing was posted.`,
+    { remedy: remedies.exportShrunk },
+  );
+}
+
+async function planFromSources(
+  ctx: PipelineContext,
+  request: RunRequest,
+  grades: GradePassbackConfig,
+  ic: IcClient,
+  records: readonly ExportRecord[],
+): Promise<GradePlan> {
+  const sections = new Set<string>();
+  for (const record of records) if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
+
+  const mappingSources = await readMappingSources(ctx, grades, ic, sections);
+  const mappings = makeGradeMappings(mappingSources);
+  const optedIn = await readOptedInSections(ctx.store);
+  const isOptedIn = (section: string) => optedIn.has(section);
+
+  // Line items only for classes a row can reach: mapped, in an included school, opted in.
+  const classes = new Set<string>();
+  for (const section of sections) {
+    const target = mappings.classFor(section);
+    if (!target || !mappings.schoolIncluded(target.schoolSourcedId)) continue;
+    if (grades.teachersMustOptIn && !isOptedIn(section)) continue;
+    classes.add(target.classSourcedId);
+  }
+  const lineItems = await readLineItems(ic, [...classes], ctx);
+  const calendar = ctx.config.gradingWindows.calendarFile
+    ? await readWindowCalendar(ctx.config.gradingWindows.calendarFile, { timezone: ctx.config.timezone })
+    : [];
+  const isWindowOpen = makeWindowChecker({
+    calendar,
+    now: ctx.now(),
+    schoolAliases: (school: string) => {
+      const identifier = mappingSources.schoolIdentifiers.get(school);
+      return identifier ? [identifier] : [];
+    },
+  });
+  const ledger = await readLedger(ctx.store);
+  const teacherSections = request.scope?.teacher ? new Set(await sectionsOfTeacher(ctx.store, request.scope.teacher)) : undefined;
+
+  return planGradePassback({
+    records,
+    mappings,
+    isOptedIn,
+    lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
+    isWindowOpen,
+    ledgerFor: (id) => ledger.get(id),
+    options: {
+      termTaskIds: grades.termTaskIds,
+      overallTaskIds: grades.overallTaskIds,
+      letterGrades: grades.letterGrades,
+      overallPeriodValues: grades.overallPeriodValues,
+      scoreDecimals: grades.scoreDecimals,
+      maxScore: grades.maxScore,
+      decimalSeparator: grades.decimalSeparator,
+      teachersMustOptIn: grades.teachersMustOptIn,
+      postComments: grades.postComments,
+      full: request.full,
+      ...(request.scope
+        ? {
+            scope: {
+              ...(request.scope.school ? { school: request.scope.school } : {}),
+              ...(request.scope.section ? { section: request.scope.section } : {}),
+              ...(teacherSections ? { teacherSections } : {}),
+            },
+          }
+        : {}),
+    },
+  });
+}
+
+/** The mapping file, the roster's stored mappings and, with identity mapping, what IC confirms. */
+async function readMappingSources(
+  ctx: PipelineContext,
+  grades: GradePassbackConfig,
+  ic: IcClient,
+  sections: ReadonlySet<string>,
+): Promise<GradeMappingSources> {
+  const mappingFile = grades.mappingFile ? await readMappingFile(grades.mappingFile) : null;
+  const snapshot = await readRosterSnapshot(ctx.store);
+  const roster = snapshot.classes.length
+    ? {
+        classes: snapshot.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
+        users: snapshot.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
+        studentEnrollments: snapshot.enrollments
+          .filter((e) => e.role === 'student')
+          .map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+        terms: snapshot.terms.map((t) => ({
+          sourcedId: t.sourced_id,
+          schoolSourcedId: t.school_sourced_id,
+          gradingPeriodId: t.grading_period_id,
+          gradingPeriodTitle: t.grading_period_title,
+        })),
+      }
+    : null;
+  const schoolIdentifiers = new Map<string, string>();
+  for (const school of snapshot.schools) if (school.identifier) schoolIdentifiers.set(school.sourced_id, school.identifier);
+
+  let identity: GradeMappingSources['identity'] = null;
+  if (grades.identityMapping) {
+    const rosterKnown = new Set(roster?.classes.map((c) => c.sourcedId));
+    const classes = new Map<string, { schoolSourcedId: string }>();
+    const classStudents = new Map<string, Set<string>>();
+    for (const section of sections) {
+      if (rosterKnown.has(section)) continue;
+      const icClass = await ic.readClass(section);
+      if (!icClass) continue;
+      classes.set(section, { schoolSourcedId: icClass.school.sourcedId });
+      const students = await ic.readClassStudents(section);
+      classStudents.set(section, new Set(students.map((s) => s.sourcedId)));
+    }
+    await addSchoolIdentifiers(ic, schoolIdentifiers);
+    const sessions = await ic.readCollection('rostering', '/academicSessions', 'academicSessions', IcAcademicSession);
+    const termIds = new Set(sessions.map((session) => session.sourcedId));
+    identity = { classes, classStudents, termIds };
+    ctx.logger.info({ classes: classes.size }, 'identity mapping confirmed by IC');
+  } else if (mappingFile && schoolIdentifiers.size === 0) {
+    await addSchoolIdentifiers(ic, schoolIdentifiers);
+  }
+  return { mappingFile, roster, identity, schoolIdentifiers };
+}
+
+/** A mapping file may name schools by IC identifier; IC's schools tell us which sourcedId that is. */
+async function addSchoolIdentifiers(ic: IcClient, into: Map<string, string>): Promise<void> {
+  for (const school of await ic.readCollection('rostering', '/schools', 'orgs', IcOrg)) {
+    if (school.identifier) into.set(school.sourcedId, school.identifier);
+  }
+}
+
+async function readLineItems(ic: IcClient, classes: string[], ctx: PipelineContext): Promise<Map<string, readonly LineItem[]>> {
+  const byClass = new Map<string, readonly LineItem[]>();
+  let done = 0;
+  for (const classSourcedId of classes) {
+    byClass.set(classSourcedId, await ic.readClassLineItems(classSourcedId));
+    ctx.onProgress?.({ stage: 'reading line items', done: ++done, total: classes.length });
+  }
+  return byClass;
+}
+
+function toStoredOutcome(o: RowOutcome): NewRowOutcome {
+  return {
+    line: o.line,
+    sync_type: null,
+    school: o.schoolSourcedId,
+    section: o.sectionSchoolCode,
+    student: o.studentId,
+    grading_period: o.gradingPeriod,
+    class_sourced_id: o.classSourcedId,
+    student_sourced_id: o.studentSourcedId,
+    term_sourced_id: o.termSourcedId,
+    line_item_sourced_id: o.lineItemSourcedId,
+    task_id: o.taskId,
+    result_sourced_id: o.resultSourcedId,
+    object_key: null,
+    score: o.score,
+    letter: o.letter,
+    outcome: o.outcome,
+    message: o.message,
+  };
+}
+
+interface LoadTally {
+  /** How IC answered, per result sourcedId; absent for a dry run. */
+  answers: ReadonlyMap<string, 'posted' | 'failed' | 'window-closed'>;
+}
+
+function emptyCounts(rows: number): GradeCounts {
+  return { rows, planned: 0, posted: 0, unchanged: 0, failed: 0, skipped: {} };
+}
+
+/** Counts are of outcomes: one per (row, line item) reached, or per row skipped before any. */
+function finish(
+  plan: GradePlan,
+  load: LoadTally,
+  rows: number,
+  sourceFile: string | null,
+  verification?: { checked: number; mismatched: readonly string[] },
+): PipelineResult {
+  const counts: GradeCounts & { verification?: { checked: number; mismatched: number } } = {
+    ...emptyCounts(rows),
+    planned: countOutcomes(plan.outcomes).planned,
+  };
+  for (const o of plan.outcomes) {
+    const outcome = o.outcome === 'planned' && o.resultSourcedId ? (load.answers.get(o.resultSourcedId) ?? 'planned') : o.outcome;
+    if (outcome === 'posted') counts.posted += 1;
+    else if (outcome === 'failed') counts.failed += 1;
+    else if (outcome === 'unchanged') counts.unchanged += 1;
+    else if (outcome !== 'planned') counts.skipped[outcome] = (counts.skipped[outcome] ?? 0) + 1;
+  }
+  if (verification && verification.checked > 0) {
+    counts.verification = { checked: verification.checked, mismatched: verification.mismatched.length };
+  }
+  return { status: counts.failed > 0 ? 'partial' : 'succeeded', counts, rows, sourceFile };
+}
