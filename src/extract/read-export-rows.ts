@@ -1,0 +1,141 @@
+/**
+ * Read rows, step 2 of the grade passback: streams the auto-export CSV into ExportRows. Header
+ * problems and files that are not UTF-8 CSV stop the run (ExportFileError); a structurally bad
+ * record is an `invalid` outcome with its line, and the rest go on. Grades stay raw text.
+ */
+import { ConfigError, ExportFileError } from '../errors.ts';
+import { ExportRow, type InvalidRecord } from '../types.ts';
+import { exportColumns, type ExportField } from './export-columns.ts';
+import { describeHeaderProblem, matchHeaders } from './match-headers.ts';
+import { readCsvRecords } from './read-csv-records.ts';
+
+export type ExportRecord = { kind: 'row'; row: ExportRow } | { kind: 'invalid'; record: InvalidRecord };
+
+export interface ReadExportRowsOptions {
+  /** `gradePassback.columns`: field -> extra header name(s), which also settle ambiguous columns. */
+  columns?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** Single-use: iterate once. `rows` counts the data records read so far (valid and invalid). */
+export interface ExportRowReader extends AsyncIterable<ExportRecord> {
+  readonly rows: number;
+}
+
+const remedyExportLayout =
+  'Check the columns of the Auto-Export in Schoology, or map the header in gradePassback.columns (e.g. studentId: "Unique User ID").';
+
+function notCsv(detail: string): ExportFileError {
+  return new ExportFileError('EXPORT_NOT_CSV', `The export file is not UTF-8 CSV: ${detail}. Nothing was posted.`, {
+    remedy: 'Check that the Auto-Export writes CSV in UTF-8 and that the file on the SFTP server is complete.',
+  });
+}
+
+function resolveColumns(headers: readonly string[], columns: ReadExportRowsOptions['columns']): Map<ExportField, number> {
+  const match = matchHeaders(headers, exportColumns, columns);
+  if (match.ok) return match.columns;
+  const [first] = match.problems;
+  const message = match.problems.map((problem) => describeHeaderProblem(problem, headers)).join(' ');
+  if (first?.kind === 'unknown-field') {
+    throw new ConfigError(message, { remedy: 'Fix gradePassback.columns in the config.' });
+  }
+  if (first?.kind === 'ambiguous') {
+    throw new ExportFileError('EXPORT_AMBIGUOUS_COLUMN', `${message} Nothing was posted.`, {
+      remedy: `Name the column to use in gradePassback.columns (e.g. ${first.field}: "${first.headers[0] ?? ''}").`,
+    });
+  }
+  throw new ExportFileError('EXPORT_MISSING_COLUMN', `${message} Nothing was posted.`, { remedy: remedyExportLayout });
+}
+
+function joinNames(...parts: (string | undefined)[]): string | undefined {
+  const present = parts.filter((part): part is string => part !== undefined && part !== '');
+  return present.length > 0 ? present.join(' ') : undefined;
+}
+
+class ExportRowStream implements ExportRowReader {
+  #rows = 0;
+  #started = false;
+
+  constructor(
+    private readonly input: NodeJS.ReadableStream,
+    private readonly options: ReadExportRowsOptions,
+  ) {}
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ExportRecord> {
+    if (this.#started) throw new Error('readExportRows: the rows can be iterated only once');
+    this.#started = true;
+    let columns: Map<ExportField, number> | undefined;
+    let headerLength = 0;
+    for await (const { line, fields } of readCsvRecords(this.input, notCsv)) {
+      if (columns === undefined) {
+        columns = resolveColumns(fields, this.options.columns);
+        headerLength = fields.length;
+        continue;
+      }
+      this.#rows++;
+      yield toRecord(line, fields, headerLength, columns);
+    }
+    if (this.#rows === 0) {
+      const what = columns === undefined ? 'is empty' : 'has a header but no rows';
+      throw new ExportFileError('EXPORT_EMPTY', `The export file ${what}. Nothing was posted.`, {
+        remedy: 'Check the Auto-Export in Schoology: did it run with sections that have grading periods and published grades?',
+      });
+    }
+  }
+}
+
+function toRecord(line: number, fields: readonly string[], headerLength: number, columns: ReadonlyMap<ExportField, number>): ExportRecord {
+  const value = (field: ExportField): string | undefined => {
+    const index = columns.get(field);
+    return index === undefined ? undefined : fields[index]?.trim();
+  };
+  const sectionSchoolCode = value('sectionSchoolCode') ?? '';
+  const studentId = value('studentId') ?? '';
+  const invalid = (message: string): ExportRecord => ({
+    kind: 'invalid',
+    record: {
+      line,
+      message,
+      ...(sectionSchoolCode ? { sectionSchoolCode } : {}),
+      ...(studentId ? { studentId } : {}),
+    },
+  });
+  if (fields.length !== headerLength) return invalid(`The record has ${fields.length} fields; the header has ${headerLength}.`);
+  if (sectionSchoolCode === '') return invalid('The section school code is empty.');
+  if (studentId === '') return invalid('The student ID is empty.');
+
+  const optional = (field: ExportField): string | undefined => {
+    const text = value(field);
+    return text === undefined || text === '' ? undefined : text;
+  };
+  const course = optional('courseName');
+  const section = optional('sectionName');
+  const row = ExportRow.parse({
+    line,
+    sectionSchoolCode,
+    studentId,
+    gradingPeriod: value('gradingPeriod') ?? '',
+    grade: value('grade') ?? '',
+    letterGrade: optional('letterGrade'),
+    schoolCode: optional('schoolCode'),
+    courseCode: optional('courseCode'),
+    sectionCode: optional('sectionCode'),
+    comment: optional('comment'),
+    studentName: joinNames(optional('firstName'), optional('lastName')),
+    sectionName: course && section ? `${course}: ${section}` : (course ?? section),
+  });
+  return { kind: 'row', row };
+}
+
+/**
+ * @example
+ * const reader = readExportRows(createReadStream(file.localPath), { columns: config.columns });
+ * for await (const record of reader) if (record.kind === 'row') use(record.row);
+ * counts.rows = reader.rows;
+ */
+export function readExportRows(input: NodeJS.ReadableStream, options: ReadExportRowsOptions = {}): ExportRowReader {
+  return new ExportRowStream(input, options);
+}
