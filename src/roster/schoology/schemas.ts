@@ -35,13 +35,21 @@ const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-
 /** `links.next` is absent (or empty) on the last page. */
 export const ListLinks = z.looseObject({ self: z.string().optional(), next: z.string().optional() });
 
-/** Every list answer: one array under a kind-specific key, plus `total` and `links`. */
+/** Lifts the array Schoology sends under a kind-specific key (`user`, `section`, ...) to `items`. */
+function liftItems(key: string) {
+  return (body: unknown) => (body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, items: (body as Record<string, unknown>)[key] } : body);
+}
+
+/** Every list answer: one array under `key` (as `items`), plus `total` and `links`. */
 export function listPage<T extends z.ZodType>(key: string, item: T) {
-  return z.looseObject({
-    [key]: z.array(item).nullish().transform((items) => items ?? []),
-    total: z.union([z.number(), z.string()]).transform(Number).optional(),
-    links: ListLinks.optional(),
-  });
+  return z.preprocess(
+    liftItems(key),
+    z.looseObject({
+      items: z.array(item).nullish().transform((items) => items ?? []),
+      total: z.union([z.number(), z.string()]).transform(Number).optional(),
+      links: ListLinks.optional(),
+    }),
+  );
 }
 
 export const School = z.looseObject({ id, title: z.string() });
@@ -144,9 +152,9 @@ export const BulkItemAnswer = z.looseObject({
 });
 export type BulkItemAnswer = z.infer<typeof BulkItemAnswer>;
 
-/** A bulk answer: the per-item entries under the kind's singular key (`user`, `course`, ...). */
+/** A bulk answer: the per-item entries under the kind's singular key (`user`, `course`, ...), as `items`. */
 export function bulkAnswer(key: string) {
-  return z.looseObject({ [key]: z.array(BulkItemAnswer) });
+  return z.preprocess(liftItems(key), z.looseObject({ items: z.array(BulkItemAnswer) }));
 }
 
 /** The result of one item of a bulk write; `index` is its position in the caller's array (across chunks). */
