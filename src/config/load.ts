@@ -34,7 +34,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 export function parseConfig(raw: unknown, ctx: { baseDir: string; env: NodeJS.ProcessEnv }): Config {
-  const result = makeConfigSchema(ctx).safeParse(raw);
+  const result = makeConfigSchema(ctx).safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
   return result.data;
 }
