@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, type Parser } from 'csv-parse';
 
 export interface CsvRecord {
   /** The file line where the record starts (1 for the first line). */
@@ -88,6 +88,52 @@ function isBlankLine(fields: readonly string[]): boolean {
 }
 
 /**
+ * csv-parse records as an async iterable that, unlike a stream's own iterator, hands over every
+ * record parsed before an error and only then throws it, so the error can name the right line.
+ */
+async function* parsedRecords(parser: Parser, highWaterMark = 512): AsyncGenerator<string[]> {
+  let queue: string[][] = [];
+  let failure: unknown;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  parser.on('data', (record: string[]) => {
+    queue.push(record);
+    if (queue.length >= highWaterMark) parser.pause();
+    notify();
+  });
+  parser.on('error', (error: unknown) => {
+    failure ??= error;
+    notify();
+  });
+  parser.on('end', () => {
+    ended = true;
+    notify();
+  });
+  parser.on('close', () => {
+    if (!ended) failure ??= new Error('the CSV input closed before its end');
+    notify();
+  });
+  for (;;) {
+    if (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      if (parser.isPaused()) parser.resume();
+      yield* batch;
+      continue;
+    }
+    if (failure !== undefined) throw failure;
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}
+
+/**
  * Yields every non-blank record, the header included. Throws `notCsv(...)` for bytes that are not
  * UTF-8 text or quoting csv-parse cannot read (such as a quote never closed).
  */
@@ -96,7 +142,7 @@ export async function* readCsvRecords(input: NodeJS.ReadableStream, notCsv: NotC
   pipeline(input, new Utf8Guard(notCsv), parser, () => undefined);
   let line = 1;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
+    for await (const fields of parsedRecords(parser)) {
       const start = line;
       line += 1 + newlinesIn(fields);
       if (!isBlankLine(fields)) yield { line: start, fields };
