@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, GradebridgeError, errorMessage } from './errors.ts';
-import { processIo, writeLine, type CommandIo } from './commands/command-io.ts';
+import { clockFromEnv, processIo, writeLine, type CommandIo } from './commands/command-io.ts';
 import { runCommand, type RunCommandOptions } from './commands/run.ts';
 import { listRunsCommand, showRunCommand } from './commands/runs.ts';
 
@@ -57,12 +57,13 @@ function buildProgram(io: CommandIo, setExit: (code: number) => void): Command {
 }
 
 /** Runs the command line and returns the exit code (the bin sets process.exitCode from it). */
-export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+export async function main(argv: readonly string[], baseIo: CommandIo = processIo): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
   try {
+    const io = baseIo.env['GRADEBRIDGE_NOW'] ? { ...baseIo, now: clockFromEnv(baseIo.env) } : baseIo;
+    const program = buildProgram(io, (code) => {
+      exitCode = code;
+    });
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {
@@ -70,10 +71,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
       return error.exitCode === 0 ? 0 : exitCodes.usage;
     }
     if (error instanceof ConfigError || (error instanceof GradebridgeError && error.code === 'USAGE')) {
-      writeLine(io.stderr, errorMessage(error));
+      writeLine(baseIo.stderr, errorMessage(error));
       return exitCodes.usage;
     }
-    writeLine(io.stderr, `gradebridge: ${errorMessage(error)}`);
+    writeLine(baseIo.stderr, `gradebridge: ${errorMessage(error)}`);
     return exitCodes.failed;
   }
 }
