@@ -33,7 +33,7 @@ const idList = z
 const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 /** `links.next` is absent (or empty) on the last page. */
-export const ListLinks = z.looseObject({ self: z.string().optional(), next: z.string().optional() });
+export const ListLinks = z.object({ self: z.string().optional(), next: z.string().optional() });
 
 /** Lifts the array Schoology sends under a kind-specific key (`user`, `section`, ...) to `items`. */
 function liftItems(key: string) {
@@ -44,7 +44,7 @@ function liftItems(key: string) {
 export function listPage<T extends z.ZodType>(key: string, item: T) {
   return z.preprocess(
     liftItems(key),
-    z.looseObject({
+    z.object({
       items: z.array(item).nullish().transform((items) => items ?? []),
       total: z.union([z.number(), z.string()]).transform(Number).optional(),
       links: ListLinks.optional(),
@@ -52,23 +52,23 @@ export function listPage<T extends z.ZodType>(key: string, item: T) {
   );
 }
 
-export const School = z.looseObject({ id, title: z.string() });
+export const School = z.object({ id, title: z.string() });
 export type School = z.infer<typeof School>;
 
-export const Building = z.looseObject({ id, title: z.string(), building_code: optionalText });
+export const Building = z.object({ id, title: z.string(), building_code: optionalText });
 export type Building = z.infer<typeof Building>;
 export const NewBuilding = z.strictObject({ title: z.string().min(1), building_code: z.string().min(1) });
 export type NewBuilding = z.infer<typeof NewBuilding>;
 
-export const GradingPeriod = z.looseObject({ id, title: z.string(), start: ymd, end: ymd });
+export const GradingPeriod = z.object({ id, title: z.string(), start: ymd, end: ymd });
 export type GradingPeriod = z.infer<typeof GradingPeriod>;
 export const NewGradingPeriod = z.strictObject({ title: z.string().min(1), start: ymd, end: ymd });
 export type NewGradingPeriod = z.infer<typeof NewGradingPeriod>;
 
-export const Role = z.looseObject({ id, title: z.string() });
+export const Role = z.object({ id, title: z.string() });
 export type Role = z.infer<typeof Role>;
 
-export const User = z.looseObject({
+export const User = z.object({
   id,
   school_uid: z.union([z.string(), z.number()]).transform(String),
   name_first: z.string(),
@@ -96,13 +96,13 @@ export const NewUser = z.strictObject({
 });
 export type NewUser = z.infer<typeof NewUser>;
 
-export const Course = z.looseObject({ id, title: z.string(), course_code: optionalText, building_id: optionalText });
+export const Course = z.object({ id, title: z.string(), course_code: optionalText, building_id: optionalText });
 export type Course = z.infer<typeof Course>;
 /** A course as gradebridge sends it (bulk upsert by `course_code`). */
 export const NewCourse = z.strictObject({ title: z.string().min(1), course_code: z.string().min(1), building_id: z.string().min(1) });
 export type NewCourse = z.infer<typeof NewCourse>;
 
-export const Section = z.looseObject({
+export const Section = z.object({
   id,
   course_id: id,
   title: z.string(),
@@ -121,7 +121,7 @@ export const NewSection = z.strictObject({
 export type NewSection = z.infer<typeof NewSection>;
 
 /** One member of a section (`GET /sections/{id}/enrollments`); `admin` 1 is a section admin (a teacher). */
-export const Enrollment = z.looseObject({
+export const Enrollment = z.object({
   uid: id,
   school_uid: optionalText,
   admin: z.union([z.number(), z.string(), z.boolean()]).transform((value): 0 | 1 => (Number(value) === 1 ? 1 : 0)),
@@ -145,7 +145,7 @@ export const ParentLinkImport = z.strictObject({
 export type ParentLinkImport = z.infer<typeof ParentLinkImport>;
 
 /** One entry of a bulk answer, in the order the items were sent. */
-export const BulkItemAnswer = z.looseObject({
+export const BulkItemAnswer = z.object({
   response_code: z.union([z.number(), z.string()]).transform(Number),
   id: id.optional(),
   message: z.string().optional(),
@@ -169,7 +169,7 @@ export interface BulkItemResult {
 }
 
 /** The user `GET /users/me` leads to. */
-export const Me = z.looseObject({
+export const Me = z.object({
   id,
   name_display: optionalText,
   name_first: z.string().optional(),
