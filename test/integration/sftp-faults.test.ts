@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SftpConfig } from '../../src/config/schema.ts';
+import { Secret } from '../../src/config/secret.ts';
+import { GradebridgeError } from '../../src/errors.ts';
+import { checkSftp, fetchExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
+import { startSftpSandbox, type SftpSandbox } from '../../sandbox/sftp/server.ts';
+
+const fileName = 'Final Grades_20250612_230000.csv';
+const content = randomBytes(400_000);
+const contentSha256 = createHash('sha256').update(content).digest('hex');
+
+let rootDir: string;
+let workDir: string;
+let sandbox: SftpSandbox;
+let downloads = 0;
+
+beforeAll(async () => {
+  rootDir = await mkdtemp(path.join(tmpdir(), 'gb-sftp-root-'));
+  workDir = await mkdtemp(path.join(tmpdir(), 'gb-sftp-work-'));
+  await writeFile(path.join(rootDir, fileName), content);
+  sandbox = await startSftpSandbox({ rootDir, username: 'district', password: 'correct horse' });
+});
+
+afterEach(() => {
+  sandbox.setFaults({});
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  await rm(rootDir, { recursive: true, force: true });
+  await rm(workDir, { recursive: true, force: true });
+});
+
+function config(overrides: Partial<SftpConfig> = {}): SftpConfig {
+  return {
+    host: sandbox.host,
+    port: sandbox.port,
+    username: 'district',
+    password: new Secret('correct horse', 'test'),
+    hostKeySha256: sandbox.hostKeySha256,
+    hostKeyCheck: true,
+    remoteDir: '/',
+    timeoutSeconds: 10,
+    ...overrides,
+  };
+}
+
+/** Each fetch gets its own empty folder, so leftovers of a failed one are visible. */
+function options(overrides: Partial<FetchExportOptions> = {}): FetchExportOptions {
+  return {
+    autoExportTitle: 'Final Grades',
+    minFileAgeSeconds: 0,
+    now: new Date(Date.now() + 60_000),
+    destDir: path.join(workDir, `download-${++downloads}`),
+    retryDelayMs: 0,
+    ...overrides,
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof GradebridgeError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a GradebridgeError');
+}
+
+describe('SFTP sandbox, no faults', () => {
+  it('serves the newest export, complete, by password login', async () => {
+    const before = sandbox.reads();
+    const fetched = await fetchExport(config(), options());
+    expect(fetched).toMatchObject({ remotePath: `/${fileName}`, name: fileName, size: content.length, sha256: contentSha256 });
+    expect((await readFile(fetched.localPath)).equals(content)).toBe(true);
+    expect(sandbox.reads() - before).toBe(1);
+  });
+
+  it('answers checkSftp with the number of candidate files', async () => {
+    expect(await checkSftp(config())).toEqual({ files: 1 });
+  });
+
+  it('refuses a wrong password with SFTP_AUTH_FAILED', async () => {
+    expect(await codeOf(checkSftp(config({ password: new Secret('wrong', 'test') })))).toBe('SFTP_AUTH_FAILED');
+  });
+});
+
+describe('SFTP faults', () => {
+  it('retries a connection dropped mid-download once and gets the whole file', async () => {
+    sandbox.setFaults({ dropAfterBytes: 150_000, dropTimes: 1 });
+    const before = sandbox.reads();
+    const opts = options();
+    const fetched = await fetchExport(config(), opts);
+    expect(sandbox.reads() - before).toBe(2);
+    expect(fetched.size).toBe(content.length);
+    expect(fetched.sha256).toBe(contentSha256);
+    const written = await readFile(fetched.localPath);
+    expect(createHash('sha256').update(written).digest('hex')).toBe(contentSha256);
+    expect(await readdir(opts.destDir)).toEqual([fileName]);
+  });
+
+  it('gives up with SFTP_DOWNLOAD_FAILED when every attempt is dropped, leaving no partial file', async () => {
+    sandbox.setFaults({ dropAfterBytes: 150_000 });
+    const before = sandbox.reads();
+    const opts = options({ maxAttempts: 3 });
+    const attempt = fetchExport(config(), opts);
+    await expect(attempt).rejects.toThrow(/failed 3 time\(s\)/);
+    expect(await codeOf(attempt)).toBe('SFTP_DOWNLOAD_FAILED');
+    expect(sandbox.reads() - before).toBe(3);
+    expect(await readdir(opts.destDir)).toEqual([]);
+  });
+
+  it('stops a stalled transfer with SFTP_TIMEOUT after timeoutSeconds, and does not retry it', async () => {
+    sandbox.setFaults({ stallAfterBytes: 150_000 });
+    const before = sandbox.reads();
+    const opts = options();
+    const attempt = fetchExport(config({ timeoutSeconds: 1 }), opts);
+    await expect(attempt).rejects.toMatchObject({ code: 'SFTP_TIMEOUT', message: expect.stringContaining('sent nothing for 1 s') });
+    expect(sandbox.reads() - before).toBe(1);
+    expect(await readdir(opts.destDir)).toEqual([]);
+  }, 10_000);
+
+  it('serves normally again after the faults are cleared', async () => {
+    sandbox.setFaults({ dropAfterBytes: 0, dropTimes: 1 });
+    sandbox.setFaults({});
+    const fetched = await fetchExport(config(), options({ maxAttempts: 1 }));
+    expect(fetched.sha256).toBe(contentSha256);
+  });
+});
