@@ -46,7 +46,7 @@ interface WallClock {
  */
 function localInstant(wall: WallClock, timezone: string, text: string): DistrictDateTime {
   const asUtc = DateTime.fromObject(wall, { zone: 'utc' });
-  if (!asUtc.isValid) return { ok: false, problem: `${expected}; "${text}" is not a real date or time` };
+  if (!asUtc.isValid || !sameWallClock(asUtc, wall)) return { ok: false, problem: `${expected}; "${text}" is not a real date or time` };
   const offsets = new Set(
     [asUtc.minus({ days: 1 }), asUtc.plus({ days: 1 })].map((probe) => probe.setZone(timezone).offset),
   );

@@ -35,9 +35,11 @@ export interface WindowCalendarSource {
   timezone: string;
 }
 
-export function parseWindowCalendar(text: string, { source, timezone }: WindowCalendarSource): WindowCalendarEntry[] {
+/** Parses the file's bytes (UTF-8, BOM allowed) or its text. */
+export function parseWindowCalendar(content: Uint8Array | string, { source, timezone }: WindowCalendarSource): WindowCalendarEntry[] {
   const invalid = (line: number, problem: string) =>
     new ExportFileError('WINDOW_CALENDAR_INVALID', `Window calendar ${source}, line ${line}: ${problem}.`, { remedy });
+  const text = typeof content === 'string' ? content : decodeUtf8(content, source);
 
   let records: CsvRecord[];
   try {
@@ -66,6 +68,17 @@ export function parseWindowCalendar(text: string, { source, timezone }: WindowCa
     }
     return { line, ...parsed.data };
   });
+}
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ExportFileError('WINDOW_CALENDAR_INVALID', `Window calendar ${source} is not UTF-8 text.`, {
+      remedy: 'Save the window calendar as CSV UTF-8.',
+      cause: error,
+    });
+  }
 }
 
 function calendarRowSchema(timezone: string) {

@@ -9,19 +9,10 @@ export async function readWindowCalendar(path: string, options: { timezone: stri
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new ExportFileError('WINDOW_CALENDAR_UNREADABLE', `Cannot read the window calendar ${path}: ${(error as Error).message}.`, {
-      remedy: 'Check gradingWindows.calendarFile in the config and that the file exists and is readable.',
+    throw new ExportFileError('WINDOW_CALENDAR_UNREADABLE', `Cannot read the window calendar ${path}: ${error instanceof Error ? error.message : String(error)}.`, {
+      remedy: 'Check gradingWindows.calendarFile in the config, and that the file exists and is readable.',
       cause: error,
     });
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new ExportFileError('WINDOW_CALENDAR_INVALID', `Window calendar ${path} is not UTF-8 text.`, {
-      remedy: 'Save the window calendar as CSV UTF-8.',
-      cause: error,
-    });
-  }
-  return parseWindowCalendar(text, { source: path, timezone: options.timezone });
+  return parseWindowCalendar(bytes, { source: path, timezone: options.timezone });
 }
