@@ -48,6 +48,8 @@ export interface SchoologyFaults {
   retryAfterSeconds?: number;
   /** Fails chosen bulk items inside the 200 (kinds: users, courses, sections, enrollments, parentLinks). */
   failItems?: ItemFault;
+  /** Answers the chosen requests with this status (after auth) instead of handling them; null lets one through. */
+  failRequests?: (request: { method: string; path: string }) => number | null;
   /** Seed of the 429 dice. Default 1. */
   seed?: number;
 }
@@ -148,6 +150,8 @@ export async function startSchoologySandbox(options: SchoologySandboxOptions = {
     // The client signed the URL it sent to, with the Host it sent.
     const verdict = oauth.check(method, `http://${req.headers.host ?? url.host}${req.url ?? '/'}`, req.headers.authorization);
     if (!verdict.ok) return refusal(401, verdict.message);
+    const forced = faults.failRequests?.({ method, path: url.pathname });
+    if (forced) return refusal(forced, 'Injected failure');
     if (faults.rate429 !== undefined && dice() < faults.rate429) {
       const wait = String(faults.retryAfterSeconds ?? 1);
       return refusal(429, 'Rate limit exceeded', { 'retry-after': wait });

@@ -33,7 +33,7 @@ const idList = z
 const ymd = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 /** `links.next` is absent (or empty) on the last page. */
-export const ListLinks = z.object({ self: z.string().optional(), next: z.string().optional() });
+export const ListLinks = z.object({ self: z.string().nullish(), next: z.string().nullish() });
 
 /** Lifts the array Schoology sends under a kind-specific key (`user`, `section`, ...) to `items`. */
 function liftItems(key: string) {
