@@ -65,6 +65,12 @@ function refuseIfTooNew(selected: RemoteEntry, remotePath: string, options: Fetc
   );
 }
 
+/** A server that stopped answering gets no polite goodbye: it would not answer that either. */
+async function endSession(session: SftpSession, error: unknown): Promise<void> {
+  if (error instanceof SftpError && error.code === 'SFTP_TIMEOUT') session.destroy();
+  await session.close();
+}
+
 /** Finds, checks and downloads the newest export file. Throws SftpError or ExportFileError. */
 export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? defaultDownloadAttempts);
@@ -80,7 +86,7 @@ export async function fetchExport(config: SftpConfig, options: FetchExportOption
     refuseIfTooNew(selected, remotePath, options);
     await mkdir(options.destDir, { recursive: true });
   } catch (error) {
-    await session.close();
+    await endSession(session, error);
     throw error;
   }
   // Remote names come from a directory listing; basename keeps the copy inside destDir regardless.
@@ -104,14 +110,13 @@ export async function fetchExport(config: SftpConfig, options: FetchExportOption
         timeoutSeconds: config.timeoutSeconds,
         expectedSize: selected.size,
       });
+      await session.close();
       return { remotePath, name: selected.name, size: file.size, mtime: new Date(selected.mtimeMs), sha256: file.sha256, localPath };
     } catch (error) {
-      if (error instanceof SftpError && error.code === 'SFTP_TIMEOUT') session.destroy();
+      await endSession(session, error);
       if (!(error instanceof SftpError) || !retriableDownloadCodes.has(error.code)) throw error;
       lastFailure = error;
       logger?.warn({ remotePath, attempt, maxAttempts, reason: error.message }, 'export download interrupted');
-    } finally {
-      await session.close();
     }
   }
   throw new SftpError(
@@ -124,12 +129,14 @@ export async function fetchExport(config: SftpConfig, options: FetchExportOption
 /** For `gradebridge check`: logs in and lists the export directory; `files` counts the candidate CSV files. */
 export async function checkSftp(config: SftpConfig, options: { autoExportTitle?: string; logger?: ExtractLogger } = {}): Promise<{ files: number }> {
   const session = await connectSftp(config, options.logger);
+  let entries: RemoteEntry[];
   try {
-    const entries = await listExports(session, config);
-    const title = options.autoExportTitle ?? '';
-    const files = entries.filter((entry) => selectExportFile([entry], title) !== null).length;
-    return { files };
-  } finally {
-    await session.close();
+    entries = await listExports(session, config);
+  } catch (error) {
+    await endSession(session, error);
+    throw error;
   }
+  await session.close();
+  const title = options.autoExportTitle ?? '';
+  return { files: entries.filter((entry) => selectExportFile([entry], title) !== null).length };
 }
