@@ -84,7 +84,8 @@ export class IcHttp {
   constructor(options: IcHttpOptions) {
     this.#options = options;
     this.limiter = new Limiter(options.concurrency);
-    this.#agent = new Agent({ connections: options.concurrency, keepAliveTimeout: 10_000 });
+    // No connection cap here: the limiter is the one bound, so sockets never outnumber slots.
+    this.#agent = new Agent({ keepAliveTimeout: 10_000 });
     this.#sleep = options.sleep ?? defaultSleep;
     this.#now = options.now ?? Date.now;
   }
