@@ -178,6 +178,26 @@ export type SignInTokenRow = z.infer<typeof SignInTokenRow>;
 export const SignInRequestRow = z.object({ address_hash: z.string(), requested_at: z.string() });
 export type SignInRequestRow = z.infer<typeof SignInRequestRow>;
 
+export const SchoologyEnrollmentRow = z.object({
+  section_school_code: z.string(),
+  school_uid: z.string(),
+  admin: bool,
+  run_id: z.string(),
+  made_at: z.string(),
+});
+export type SchoologyEnrollmentRow = z.infer<typeof SchoologyEnrollmentRow>;
+
+export const SchoologyParentLinkRow = z.object({
+  parent_uid: z.string(),
+  student_uid: z.string(),
+  run_id: z.string(),
+  made_at: z.string(),
+});
+export type SchoologyParentLinkRow = z.infer<typeof SchoologyParentLinkRow>;
+
+export const RosterSourceObjectRow = z.object({ kind: z.string(), sourced_id: z.string(), data: z.string() });
+export type RosterSourceObjectRow = z.infer<typeof RosterSourceObjectRow>;
+
 export const KeyValueRow = z.object({ key: z.string(), value: z.string() });
 export type KeyValueRow = z.infer<typeof KeyValueRow>;
 
