@@ -157,87 +157,8 @@ export type SchoologyParentLinkRow = z.infer<typeof SchoologyParentLinkRow>;
 export const RosterSourceObjectRow = z.object({ kind: z.string(), sourced_id: z.string(), data: z.string() });
 export type RosterSourceObjectRow = z.infer<typeof RosterSourceObjectRow>;
 
-export const WebSessionRow = z.object({
-  id_hash: z.string(),
-  email: z.string().nullable(),
-  csrf_token: z.string(),
-  created_at: z.string(),
-  expires_at: z.string(),
-});
-export type WebSessionRow = z.infer<typeof WebSessionRow>;
-
-export const SignInTokenRow = z.object({
-  token_hash: z.string(),
-  email: z.string(),
-  created_at: z.string(),
-  expires_at: z.string(),
-  used_at: z.string().nullable(),
-});
-export type SignInTokenRow = z.infer<typeof SignInTokenRow>;
-
-export const SignInRequestRow = z.object({ address_hash: z.string(), requested_at: z.string() });
-export type SignInRequestRow = z.infer<typeof SignInRequestRow>;
-
-export const SchoologyEnrollmentRow = z.object({
-  section_school_code: z.string(),
-  school_uid: z.string(),
-  admin: bool,
-  run_id: z.string(),
-  made_at: z.string(),
-});
-export type SchoologyEnrollmentRow = z.infer<typeof SchoologyEnrollmentRow>;
-
-export const SchoologyParentLinkRow = z.object({
-  parent_uid: z.string(),
-  student_uid: z.string(),
-  run_id: z.string(),
-  made_at: z.string(),
-});
-export type SchoologyParentLinkRow = z.infer<typeof SchoologyParentLinkRow>;
-
-export const RosterSourceObjectRow = z.object({ kind: z.string(), sourced_id: z.string(), data: z.string() });
-export type RosterSourceObjectRow = z.infer<typeof RosterSourceObjectRow>;
-
 export const KeyValueRow = z.object({ key: z.string(), value: z.string() });
 export type KeyValueRow = z.infer<typeof KeyValueRow>;
-
-export const RunRequestRow = z.object({
-  id: z.string(),
-  pipeline: z.string(),
-  status: z.enum(['queued', 'running', 'done']),
-  trigger: z.string(),
-  dry_run: bool,
-  full: bool,
-  scope: z.string().nullable(),
-  /** JSON array of who asked (admin emails, `schedule`), merged requests included. */
-  requested_by: z.string(),
-  /** How many later requests were merged into this one. */
-  merged: num,
-  requested_at: z.string(),
-  claimed_by: z.string().nullable(),
-  started_at: z.string().nullable(),
-  finished_at: z.string().nullable(),
-  run_id: z.string().nullable(),
-  run_status: z.string().nullable(),
-});
-export type RunRequestRow = z.infer<typeof RunRequestRow>;
-
-export const ScheduleSlotRow = z.object({
-  pipeline: z.string(),
-  /** The slot's GMT time, ISO-8601 (`2026-12-02T06:00:00.000Z`). */
-  slot_at: z.string(),
-  status: z.enum(['skipped', 'queued', 'running', 'done']),
-  trigger: z.string(),
-  /** How late the slot was taken: 0 on time, more for a catch-up. */
-  late_ms: num,
-  claimed_by: z.string(),
-  claimed_at: z.string(),
-  request_id: z.string().nullable(),
-  run_id: z.string().nullable(),
-  started_at: z.string().nullable(),
-  ended_at: z.string().nullable(),
-});
-export type ScheduleSlotRow = z.infer<typeof ScheduleSlotRow>;
 
 export interface Database {
   runs: RunRow;
@@ -251,12 +172,7 @@ export interface Database {
   roster_users: RosterUserRow;
   roster_enrollments: RosterEnrollmentRow;
   settings_state: KeyValueRow;
-  web_sessions: WebSessionRow;
-  sign_in_tokens: SignInTokenRow;
-  sign_in_requests: SignInRequestRow;
   schoology_enrollments: SchoologyEnrollmentRow;
   schoology_parent_links: SchoologyParentLinkRow;
   roster_source_objects: RosterSourceObjectRow;
-  run_requests: RunRequestRow;
-  schedule_slots: ScheduleSlotRow;
 }
