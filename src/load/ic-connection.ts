@@ -82,12 +82,10 @@ export class IcConnection {
   }
 
   #rejected(service: IcService, answer: IcHttpAnswer) {
+    // A 401 to a gradebook call after a renewal: the token is fresh, so the vendor header was refused.
+    const gradebook401 = answer.status === 401 && service === 'gradebook';
     const by: CredentialsRejectedBy =
-      answer.status === 401 && service === 'gradebook' && this.#auth.scheme === 'oauth2'
-        ? 'vendor'
-        : this.#auth.scheme === 'oauth1'
-          ? 'consumer'
-          : 'client';
+      this.#auth.scheme === 'oauth2' ? (gradebook401 ? 'vendor' : 'client') : gradebook401 ? 'consumer-or-vendor' : 'consumer';
     return credentialsRejected(by, answer.status, icMessage(answer.status, answer.text, this.scrub));
   }
 

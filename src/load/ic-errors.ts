@@ -38,13 +38,15 @@ export function mentionsGradingWindow(message: string): boolean {
   return /grading[\s_-]*window/i.test(message);
 }
 
-export type CredentialsRejectedBy = 'token-endpoint' | 'client' | 'vendor' | 'consumer';
+export type CredentialsRejectedBy = 'token-endpoint' | 'client' | 'vendor' | 'consumer' | 'consumer-or-vendor';
 
 const rejectionText: Record<CredentialsRejectedBy, string> = {
   'token-endpoint': 'Infinite Campus refused the OAuth client ID and secret at the token URL',
   client: 'Infinite Campus refused the access token obtained with the OAuth client ID and secret',
   vendor: 'Infinite Campus refused the vendor key and secret (x-vendor-authorization header) on a gradebook call, with a fresh access token',
   consumer: 'Infinite Campus refused the OAuth 1 consumer key and secret (legacy-learningdata)',
+  'consumer-or-vendor':
+    'Infinite Campus refused a gradebook call: the OAuth 1 consumer key and secret, or the vendor key and secret (x-vendor-authorization header)',
 };
 
 export function credentialsRejected(by: CredentialsRejectedBy, status: number, detail: string): InfiniteCampusError {
