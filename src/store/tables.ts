@@ -157,6 +157,27 @@ export type SchoologyParentLinkRow = z.infer<typeof SchoologyParentLinkRow>;
 export const RosterSourceObjectRow = z.object({ kind: z.string(), sourced_id: z.string(), data: z.string() });
 export type RosterSourceObjectRow = z.infer<typeof RosterSourceObjectRow>;
 
+export const WebSessionRow = z.object({
+  id_hash: z.string(),
+  email: z.string().nullable(),
+  csrf_token: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+});
+export type WebSessionRow = z.infer<typeof WebSessionRow>;
+
+export const SignInTokenRow = z.object({
+  token_hash: z.string(),
+  email: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  used_at: z.string().nullable(),
+});
+export type SignInTokenRow = z.infer<typeof SignInTokenRow>;
+
+export const SignInRequestRow = z.object({ address_hash: z.string(), requested_at: z.string() });
+export type SignInRequestRow = z.infer<typeof SignInRequestRow>;
+
 export const KeyValueRow = z.object({ key: z.string(), value: z.string() });
 export type KeyValueRow = z.infer<typeof KeyValueRow>;
 
@@ -172,6 +193,9 @@ export interface Database {
   roster_users: RosterUserRow;
   roster_enrollments: RosterEnrollmentRow;
   settings_state: KeyValueRow;
+  web_sessions: WebSessionRow;
+  sign_in_tokens: SignInTokenRow;
+  sign_in_requests: SignInRequestRow;
   schoology_enrollments: SchoologyEnrollmentRow;
   schoology_parent_links: SchoologyParentLinkRow;
   roster_source_objects: RosterSourceObjectRow;

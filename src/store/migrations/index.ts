@@ -6,12 +6,14 @@ import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from './column-types.ts';
 import * as m0001 from './0001-grades-and-mappings.ts';
 import * as m0002 from './0002-roster-provisioning.ts';
+import * as m0004 from './0004-web.ts';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
 
 const all: Record<string, MigrationModule> = {
   '0001-grades-and-mappings': m0001,
   '0002-roster-provisioning': m0002,
+  '0004-web': m0004,
 };
 
 export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
