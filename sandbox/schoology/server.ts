@@ -142,13 +142,15 @@ export async function startSchoologySandbox(options: SchoologySandboxOptions = {
   };
 
   let origin = '';
+  /** The URL as the client addressed it (its Host), so redirects and `links.next` stay on the host it used. */
+  const requestUrl = (req: IncomingMessage) => new URL(req.url ?? '/', req.headers.host ? `http://${req.headers.host}` : origin);
   const handle = async (req: IncomingMessage): Promise<RouteAnswer> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', origin);
+    const url = requestUrl(req);
     const text = await readBody(req);
     if (text === undefined) return refusal(413, 'Request body too large');
     // The client signed the URL it sent to, with the Host it sent.
-    const verdict = oauth.check(method, `http://${req.headers.host ?? url.host}${req.url ?? '/'}`, req.headers.authorization);
+    const verdict = oauth.check(method, url.href, req.headers.authorization);
     if (!verdict.ok) return refusal(401, verdict.message);
     const forced = faults.failRequests?.({ method, path: url.pathname });
     if (forced) return refusal(forced, 'Injected failure');
@@ -173,7 +175,7 @@ export async function startSchoologySandbox(options: SchoologySandboxOptions = {
   const server = createServer((req, res) => {
     const n = ++arrivals;
     const finish = (answer: RouteAnswer) => {
-      const url = new URL(req.url ?? '/', origin);
+      const url = requestUrl(req);
       log.push({
         n,
         method: (req.method ?? 'GET').toUpperCase(),
