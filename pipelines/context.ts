@@ -1,6 +1,7 @@
 /** What every pipeline run is handed: the loaded config, the open store, a logger, a clock, a stop signal. */
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.ts';
+import type { IcRequestEvent } from '../src/load/ic-client.ts';
 import type { Store } from '../src/store/open-store.ts';
 import type { RunScope } from '../src/store/runs.ts';
 import type { RunTrigger } from '../src/types.ts';
@@ -15,6 +16,8 @@ export interface PipelineContext {
   signal?: AbortSignal;
   /** Called as work advances, for a progress bar on a terminal. */
   onProgress?: (event: { stage: string; done: number; total: number }) => void;
+  /** Called after every IC request attempt (latency, retries), for the metrics page. */
+  onIcRequest?: (event: IcRequestEvent) => void;
 }
 
 export interface RunRequest {

@@ -34,7 +34,7 @@ import type { GradeCounts } from './run-summary.ts';
 export const gradePassback: PipelineBody = async (ctx, request, runId) => {
   const grades = requireGradeConfig(ctx);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-run-'));
-  const ic = createIcClient({ config: ctx.config.infiniteCampus, concurrency: grades.concurrency, logger: ctx.logger, ...(grades.maxAttempts ? { maxAttempts: grades.maxAttempts } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const ic = createIcClient({ config: ctx.config.infiniteCampus, concurrency: grades.concurrency, logger: ctx.logger, ...(grades.maxAttempts ? { maxAttempts: grades.maxAttempts } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.onIcRequest ? { onRequest: ctx.onIcRequest } : {}) });
   let sourceFile: string | null = null;
   let rows = 0;
   try {

@@ -181,6 +181,44 @@ export type SignInRequestRow = z.infer<typeof SignInRequestRow>;
 export const KeyValueRow = z.object({ key: z.string(), value: z.string() });
 export type KeyValueRow = z.infer<typeof KeyValueRow>;
 
+export const RunRequestRow = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  status: z.enum(['queued', 'running', 'done']),
+  trigger: z.string(),
+  dry_run: bool,
+  full: bool,
+  scope: z.string().nullable(),
+  /** JSON array of who asked (admin emails, `schedule`), merged requests included. */
+  requested_by: z.string(),
+  /** How many later requests were merged into this one. */
+  merged: num,
+  requested_at: z.string(),
+  claimed_by: z.string().nullable(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  run_id: z.string().nullable(),
+  run_status: z.string().nullable(),
+});
+export type RunRequestRow = z.infer<typeof RunRequestRow>;
+
+export const ScheduleSlotRow = z.object({
+  pipeline: z.string(),
+  /** The slot's GMT time, ISO-8601 (`2026-12-02T06:00:00.000Z`). */
+  slot_at: z.string(),
+  status: z.enum(['skipped', 'queued', 'running', 'done']),
+  trigger: z.string(),
+  /** How late the slot was taken: 0 on time, more for a catch-up. */
+  late_ms: num,
+  claimed_by: z.string(),
+  claimed_at: z.string(),
+  request_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+});
+export type ScheduleSlotRow = z.infer<typeof ScheduleSlotRow>;
+
 export interface Database {
   runs: RunRow;
   row_outcomes: Omit<RowOutcomeRow, 'id'> & { id: Generated<number> };
@@ -199,4 +237,6 @@ export interface Database {
   schoology_enrollments: SchoologyEnrollmentRow;
   schoology_parent_links: SchoologyParentLinkRow;
   roster_source_objects: RosterSourceObjectRow;
+  run_requests: RunRequestRow;
+  schedule_slots: ScheduleSlotRow;
 }

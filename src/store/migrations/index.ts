@@ -6,6 +6,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from './column-types.ts';
 import * as m0001 from './0001-grades-and-mappings.ts';
 import * as m0002 from './0002-roster-provisioning.ts';
+import * as m0003 from './0003-operations.ts';
 import * as m0004 from './0004-web.ts';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
@@ -13,6 +14,7 @@ type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise
 const all: Record<string, MigrationModule> = {
   '0001-grades-and-mappings': m0001,
   '0002-roster-provisioning': m0002,
+  '0003-operations': m0003,
   '0004-web': m0004,
 };
 
