@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { InfiniteCampusConfig } from '../../src/config/schema.ts';
@@ -376,6 +377,10 @@ describe('retries', () => {
     sandbox.faults.set({ rate5xx: 1, only: 'token' });
     await expect(ic.readClass(t.open.class)).rejects.toMatchObject({ code: 'IC_UNAVAILABLE' });
     expect(sandbox.requests().map((r) => r.service)).toEqual(['token', 'token']);
+    // The failed attempt is not remembered: the next call asks for a token again.
+    sandbox.faults.clear();
+    expect(await ic.readClass(t.open.class)).not.toBeNull();
+    expect(sandbox.requests().map((r) => `${r.service} ${r.status}`).slice(2)).toEqual(['token 200', 'rostering 200']);
   });
 
   it('a request IC does not answer times out and is retried', async () => {
@@ -422,6 +427,23 @@ async function startCountingProxy(target: string) {
       }),
   };
 }
+
+describe('logs', () => {
+  it.each(modes)('%s: debug logs of requests, retries and refusals carry no secret and no Authorization header', async (mode) => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const config = icConfig(sandbox, mode, {}, { vendorSecret: 'wrong-vendor-secret' });
+    const ic = client(config, { logger });
+    sandbox.faults.at(1, '503');
+    await ic.readClass(t.open.class);
+    await expect(ic.readClassLineItems(t.open.class)).rejects.toMatchObject({ code: 'IC_CREDENTIALS_REJECTED' });
+    const text = lines.join('\n');
+    expect(text).toContain('IC request will be retried');
+    expect(text).toContain('"status":503');
+    for (const secret of [...Object.values(sandbox.credentials), 'wrong-vendor-secret']) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/authorization|bearer|oauth_signature/i);
+  });
+});
 
 describe('concurrency', () => {
   it.each([1, 3])('with concurrency %i, IC never sees more requests in flight, reads and writes together', async (concurrency) => {
