@@ -28,6 +28,13 @@ export interface SchoologyCall {
   idempotent: boolean;
 }
 
+interface ExchangeAnswer {
+  status: number;
+  text: string;
+  location: string | undefined;
+  retryAfter: string | undefined;
+}
+
 const credentialsRemedy =
   'Check rosterProvisioning.schoology consumerKey and consumerSecret. The key must belong to a Schoology system administrator (or be an app key): personal API keys cannot reach other users since June 2025.';
 
@@ -137,32 +144,14 @@ export class SchoologyHttp {
     for (;;) {
       this.#signal?.throwIfAborted();
       this.#assertSameOrigin(url, call.method);
-      let retryAfter: string | undefined;
-      let failure: string;
+      let answer: ExchangeAnswer | undefined;
+      let failure = 'no answer';
       try {
-        const answer = await this.#exchange(call, url, attempt);
-        if (answer.status >= 200 && answer.status < 300) return { url, status: answer.status, text: answer.text };
-        if (answer.status === 303 && call.method === 'GET' && answer.location !== undefined && redirects < maxRedirects) {
-          // A new request to a new URL: signed anew with its own nonce, never a replay.
-          url = new URL(answer.location, url).href;
-          redirects++;
-          continue;
-        }
-        if (answer.status === 401 || answer.status === 403) {
-          throw new SchoologyError(
-            'SCHOOLOGY_CREDENTIALS_REJECTED',
-            `Schoology rejected the API credentials (${answer.status} on ${call.method} ${new URL(url).pathname}): ${this.#errorText(answer.text)}`,
-            { remedy: credentialsRemedy, status: answer.status },
-          );
-        }
-        const retryable = isRetryableStatus(answer.status, this.#policy) && (call.idempotent || answer.status === 429);
-        if (!retryable || attempt >= this.#policy.maxAttempts) throw this.#failed(call, url, answer.status, answer.text, attempt);
-        retryAfter = answer.retryAfter;
-        failure = `status ${answer.status}`;
+        answer = await this.#exchange(call, url, attempt);
       } catch (error) {
-        if (error instanceof SchoologyError) throw error;
         if (this.#signal?.aborted) throw this.#signal.reason;
         const code = networkErrorCode(error) ?? (error instanceof Error ? error.name : 'network error');
+        // A refused connection proves nothing was sent; any other failure may have reached Schoology.
         const retryable = isRetryableError(error, this.#policy) && (call.idempotent || code === 'ECONNREFUSED');
         if (!retryable || attempt >= this.#policy.maxAttempts) {
           throw new SchoologyError(
@@ -178,14 +167,34 @@ export class SchoologyHttp {
         }
         failure = code;
       }
-      const wait = nextDelayMs(attempt, retryAfter, this.#now(), this.#policy, this.#random);
+      if (answer) {
+        if (answer.status >= 200 && answer.status < 300) return { url, status: answer.status, text: answer.text };
+        if (answer.status === 303 && call.method === 'GET' && answer.location !== undefined && redirects < maxRedirects) {
+          // A new request to a new URL: signed anew with its own nonce, never a replay.
+          url = new URL(answer.location, url).href;
+          redirects++;
+          continue;
+        }
+        if (answer.status === 401 || answer.status === 403) {
+          throw new SchoologyError(
+            'SCHOOLOGY_CREDENTIALS_REJECTED',
+            `Schoology rejected the API credentials (${answer.status} on ${call.method} ${new URL(url).pathname}): ${this.#errorText(answer.text)}`,
+            { remedy: credentialsRemedy, status: answer.status },
+          );
+        }
+        // A 429 proves the call was not handled, so even a create may be repeated after one.
+        const retryable = isRetryableStatus(answer.status, this.#policy) && (call.idempotent || answer.status === 429);
+        if (!retryable || attempt >= this.#policy.maxAttempts) throw this.#failed(call, url, answer.status, answer.text, attempt);
+        failure = `status ${answer.status}`;
+      }
+      const wait = nextDelayMs(attempt, answer?.retryAfter, this.#now(), this.#policy, this.#random);
       this.#logger?.warn({ method: call.method, path: new URL(url).pathname, attempt, failure, delayMs: wait }, 'Schoology request will be retried');
       await this.#sleep(wait, this.#signal);
       attempt++;
     }
   }
 
-  async #exchange(call: SchoologyCall, url: string, attempt: number) {
+  async #exchange(call: SchoologyCall, url: string, attempt: number): Promise<ExchangeAnswer> {
     await this.#limiter.acquire(this.#signal);
     const headers: Record<string, string> = {
       accept: 'application/json',
