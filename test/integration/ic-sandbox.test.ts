@@ -3,10 +3,14 @@
  * the 1.1 role prefixes, OAuth 1 signatures, result validation and faults, over real HTTP.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { hmacSha1Signature, signatureBaseString } from '../../sandbox/ic/oauth1.ts';
-import { loadDistrictDataset, startIcSandbox, type IcApiMode, type IcSandbox } from '../../sandbox/ic/server.ts';
+import { fixturesDir, loadDistrictDataset, startIcSandbox, type IcApiMode, type IcSandbox } from '../../sandbox/ic/server.ts';
 
 /** The scenario's clock: 2026-12-02 09:00 in Chicago. */
 const scenarioNow = new Date('2026-12-02T15:00:00Z');
@@ -539,5 +543,91 @@ describe('sandbox control endpoints', () => {
     const requests = (await (await fetch(`${ic.url}/_sandbox/requests`)).json()) as { path: string }[];
     expect(requests.length).toBe(ic.requests().length);
     expect(requests.some((r) => r.path.startsWith('/_sandbox'))).toBe(false);
+  });
+});
+
+describe('the fixture district', () => {
+  const csvRows = (file: string) => parse(readFileSync(path.join(fixturesDir, file), 'utf8'), { bom: true, columns: true }) as unknown;
+  const dataset = loadDistrictDataset();
+  const schoolId = (schoolOrIdentifier: string) => dataset.orgs.find((o) => o.identifier === schoolOrIdentifier)?.sourcedId ?? schoolOrIdentifier;
+
+  it('has a window calendar equal to the sandbox window dates, read in the district time zone', () => {
+    const rows = z
+      .array(z.object({ School: z.string(), 'Task ID': z.string(), Term: z.string(), 'Opens At': z.string(), 'Closes At': z.string() }))
+      .parse(csvRows('windows.csv'));
+    const utc = (local: string) =>
+      DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: dataset.timezone }).toUTC().toISO({ suppressMilliseconds: true });
+    const fromCsv = rows.map((r) => [schoolId(r.School), r['Task ID'], r.Term, utc(r['Opens At']), utc(r['Closes At'])].join(' '));
+    const fromDataset = dataset.gradingWindows.map((w) => [w.school, w.taskId, w.term, w.opensAt, w.closesAt].join(' '));
+    expect(fromCsv.sort()).toEqual(fromDataset.sort());
+  });
+
+  it('has a mapping file covering two of the three schools, with each school\'s own terms', () => {
+    const rows = z
+      .array(z.object({ 'Schoology Grading Period': z.string(), 'IC Term': z.string(), School: z.string() }))
+      .parse(csvRows('mapping.csv'));
+    expect(new Set(rows.map((r) => schoolId(r.School)))).toEqual(new Set(['sch-lincoln', 'sch-washington']));
+    for (const row of rows) {
+      const term = dataset.academicSessions.find((s) => s.sourcedId === row['IC Term']);
+      expect(term).toMatchObject({ org: schoolId(row.School), title: row['Schoology Grading Period'] });
+    }
+  });
+
+  const ExpectedResults = z.array(
+    z.strictObject({ lineItemSourcedId: z.string(), studentSourcedId: z.string(), score: z.number(), letter: z.string().nullable() }),
+  );
+  const ExpectedOutcomes = z.strictObject({
+    counts: z.strictObject({
+      rows: z.number(),
+      planned: z.number(),
+      posted: z.number(),
+      unchanged: z.number(),
+      failed: z.number(),
+      skipped: z.record(z.string(), z.number()),
+    }),
+    byLine: z.array(
+      z.strictObject({ line: z.number(), outcome: z.string(), lineItemSourcedId: z.string().optional(), studentSourcedId: z.string().optional() }),
+    ),
+  });
+  const readJson = (file: string) => JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as unknown;
+
+  it('has outcome counts that agree with the outcomes by line and with the expected results', () => {
+    const { counts, byLine } = ExpectedOutcomes.parse(readJson('expected-outcomes.json'));
+    const tally = (outcome: string) => byLine.filter((o) => o.outcome === outcome).length;
+    expect(tally('posted')).toBe(counts.posted);
+    expect(tally('failed')).toBe(counts.failed);
+    for (const [reason, n] of Object.entries(counts.skipped)) expect(tally(reason)).toBe(n);
+    expect(new Set(byLine.map((o) => o.line)).size).toBe(counts.rows);
+    const posted = new Set(byLine.filter((o) => o.outcome === 'posted').map((o) => `${o.lineItemSourcedId}/${o.studentSourcedId}`));
+    const expected = ExpectedResults.parse(readJson('expected-results.json')).map((r) => `${r.lineItemSourcedId}/${r.studentSourcedId}`);
+    expect([...posted].sort()).toEqual(expected);
+  });
+
+  it('expects only results that IC accepts at the scenario clock, and the refused letter to be refused', async () => {
+    const own = await startIcSandbox({ dataset, now: () => scenarioNow });
+    try {
+      const tokenRes = await fetch(own.tokenUrl, {
+        method: 'POST',
+        headers: { Authorization: basic(own.credentials.clientId, own.credentials.clientSecret), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      const { access_token: accessToken } = z.object({ access_token: z.string() }).parse(await tokenRes.json());
+      const put = async (r: z.infer<typeof ExpectedResults>[number]) => {
+        const sourcedId = randomUUID();
+        const letter = r.letter === null ? {} : { textScore: r.letter, metadata: { ext_infiniteCampus_scoreGrade: r.letter } };
+        const res = await fetch(`${own.baseUrl('oneroster-1.2')}/ims/oneroster/gradebook/v1p2/results/${sourcedId}`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json', ...vendor() },
+          body: JSON.stringify(result({ id: sourcedId, lineItem: r.lineItemSourcedId, student: r.studentSourcedId, score: r.score, ...letter }).body),
+        });
+        return res.status;
+      };
+      const expected = ExpectedResults.parse(readJson('expected-results.json'));
+      for (const r of expected) expect([r.lineItemSourcedId, r.studentSourcedId, await put(r)]).toEqual([r.lineItemSourcedId, r.studentSourcedId, 201]);
+      expect(await put({ lineItemSourcedId: 'li-cls-bio-p3-101-q2', studentSourcedId: 'stu-1002', score: 88, letter: 'B+' })).toBe(422);
+      expect(own.results()).toHaveLength(expected.length);
+    } finally {
+      await own.close();
+    }
   });
 });
