@@ -82,6 +82,10 @@ function list(req: SandboxRequest, listing: Listing, view: Renderer): Reply {
   });
 }
 
+/** Endpoints that narrow a collection: `/terms/{id}` is an academic session of type term. */
+const sessionTypeOf: Record<string, string | undefined> = { terms: 'term', gradingPeriods: 'gradingPeriod' };
+const roleOf: Record<string, string | undefined> = { students: 'student', teachers: 'teacher' };
+
 function single(resource: string, id: string, district: District, view: Renderer): Json {
   const missing = () => unknownObject(`Unknown ${singular(resource)} ${id}.`);
   switch (resource) {
@@ -95,7 +99,7 @@ function single(resource: string, id: string, district: District, view: Renderer
     case 'terms':
     case 'gradingPeriods': {
       const session = district.sessions.get(id);
-      const type = { terms: 'term', gradingPeriods: 'gradingPeriod' }[resource as 'terms' | 'gradingPeriods'] as string | undefined;
+      const type = sessionTypeOf[resource];
       if (!session || (type !== undefined && session.type !== type)) throw missing();
       return view.academicSession(session);
     }
@@ -114,7 +118,7 @@ function single(resource: string, id: string, district: District, view: Renderer
     case 'teachers': {
       const userId = view.userIdFromClient(id);
       const user = userId === undefined ? undefined : district.users.get(userId);
-      const role = { students: 'student', teachers: 'teacher' }[resource as 'students' | 'teachers'] as string | undefined;
+      const role = roleOf[resource];
       if (!user || (role !== undefined && !district.hasRole(user, role))) throw missing();
       return view.user(user);
     }
