@@ -22,7 +22,6 @@ import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
 import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
-import { countOutcomes } from '../src/transform/count-outcomes.ts';
 import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
 import { planGradePassback, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
 import type { GradePassbackConfig } from '../src/config/schema.ts';
@@ -293,7 +292,10 @@ function emptyCounts(rows: number): GradeCounts {
   return { rows, planned: 0, posted: 0, unchanged: 0, failed: 0, skipped: {} };
 }
 
-/** Counts are of outcomes: one per (row, line item) reached, or per row skipped before any. */
+/**
+ * Counts are of outcomes: one per (row, line item) reached, or per row skipped before any;
+ * `planned` is the number of results that would be (dry run) or were sent.
+ */
 function finish(
   plan: GradePlan,
   load: LoadTally,
@@ -301,19 +303,21 @@ function finish(
   sourceFile: string | null,
   verification?: { checked: number; mismatched: readonly string[] },
 ): PipelineResult {
-  const counts: GradeCounts & { verification?: { checked: number; mismatched: number } } = {
-    ...emptyCounts(rows),
-    planned: countOutcomes(plan.outcomes).planned,
-  };
+  const counts: GradeCounts = { ...emptyCounts(rows), planned: plan.planned.length };
+  const skipped: Record<string, number> = {};
   for (const o of plan.outcomes) {
     const outcome = o.outcome === 'planned' && o.resultSourcedId ? (load.answers.get(o.resultSourcedId) ?? 'planned') : o.outcome;
     if (outcome === 'posted') counts.posted += 1;
     else if (outcome === 'failed') counts.failed += 1;
     else if (outcome === 'unchanged') counts.unchanged += 1;
-    else if (outcome !== 'planned') counts.skipped[outcome] = (counts.skipped[outcome] ?? 0) + 1;
+    else if (outcome !== 'planned') skipped[outcome] = (skipped[outcome] ?? 0) + 1;
   }
-  if (verification && verification.checked > 0) {
-    counts.verification = { checked: verification.checked, mismatched: verification.mismatched.length };
-  }
-  return { status: counts.failed > 0 ? 'partial' : 'succeeded', counts, rows, sourceFile };
+  for (const reason of Object.keys(skipped).sort()) counts.skipped[reason] = skipped[reason] ?? 0;
+  return {
+    status: counts.failed > 0 ? 'partial' : 'succeeded',
+    counts,
+    rows,
+    sourceFile,
+    ...(verification && verification.checked > 0 ? { verification: { checked: verification.checked, mismatched: verification.mismatched.length } } : {}),
+  };
 }

@@ -19,6 +19,7 @@ export interface PipelineResult {
   rows: number;
   sourceFile: string | null;
   error?: { code: string; message: string };
+  verification?: RunSummary['verification'];
 }
 
 /** A pipeline body may attach what it knew when it stopped (counts so far, the file it read). */
@@ -109,6 +110,7 @@ export async function runPipeline(
       counts: result.counts,
       durationMs,
       ...(result.error ? { error: result.error } : {}),
+      ...(result.verification ? { verification: result.verification } : {}),
     };
   } finally {
     clearInterval(renewTimer);

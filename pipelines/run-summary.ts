@@ -35,6 +35,8 @@ export interface RunSummary {
   counts: GradeCounts | RosterCounts | Record<string, never>;
   durationMs: number;
   error?: { code: string; message: string };
+  /** Grades: posted results read back from IC (a sample, or all with --verify) and how many differ. */
+  verification?: { checked: number; mismatched: number };
 }
 
 /** Exit codes (a contract): 0 succeeded, 3 partial, 1 failed; 2 is for usage/config errors before a run. */
