@@ -27,7 +27,9 @@ export function parseGrade(raw: string, format: GradeFormat): ParsedGrade {
   const match = gradePatterns[format.decimalSeparator].exec(text);
   if (!match) return { kind: 'invalid', message: notANumberMessage(text, format.decimalSeparator) };
   const fraction = match[2] ?? '';
-  const rounded = roundHalfUp(match[1]!, fraction, format.scoreDecimals);
+  // With no digit to drop, the number is already what would be posted (the common case).
+  const rounded =
+    fraction.length <= format.scoreDecimals ? `${match[1]!}.${fraction}` : roundHalfUp(match[1]!, fraction, format.scoreDecimals);
   const score = Number(rounded);
   if (score > format.maxScore) {
     const shown = fraction.length > format.scoreDecimals ? ` (rounded to ${rounded})` : '';

@@ -111,7 +111,6 @@ interface PlanContext {
   gradeOptions: RowGradeOptions;
   overallPeriods: ReadonlySet<string>;
   intern: (value: string) => string;
-  duplicates: DuplicateRows;
   /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
   termRowLines: Map<string, number> | null;
   targets: LineItemTargets;
@@ -121,11 +120,13 @@ interface PlanContext {
 
 export function planGradePassback(input: GradePlanInput): GradePlan {
   const context = makePlanContext(input);
-  const screened: Array<RowOutcome | CandidateRow> = [];
-  for (const record of input.records) screened.push(screenRecord(record, context));
+  const screened = screenRecords(input.records, context);
+  const rows = screened.length;
 
+  // Resolved in file order; each entry is dropped once resolved, so kept rows do not outlive their outcomes.
   const outcomes: RowOutcome[] = [];
-  for (const entry of screened) {
+  screened.reverse();
+  for (let entry = screened.pop(); entry !== undefined; entry = screened.pop()) {
     if (isCandidate(entry)) reachLineItems(entry, context, outcomes);
     else outcomes.push(entry);
   }
@@ -134,7 +135,7 @@ export function planGradePassback(input: GradePlanInput): GradePlan {
     letterGrades: input.options.letterGrades,
     full: input.options.full,
   });
-  return { planned, outcomes, rows: screened.length };
+  return { planned, outcomes, rows };
 }
 
 function makePlanContext(input: GradePlanInput): PlanContext {
@@ -151,7 +152,6 @@ function makePlanContext(input: GradePlanInput): PlanContext {
     },
     overallPeriods: new Set(options.overallPeriodValues.map(normalisePeriod)),
     intern: makeInterner(),
-    duplicates: new DuplicateRows(),
     termRowLines: singleTermTasks ? new Map() : null,
     targets: makeLineItemTargets(input.lineItemsFor, options.termTaskIds, options.overallTaskIds),
     windowOpen: cacheWindowChecks(input.isWindowOpen),
@@ -159,8 +159,13 @@ function makePlanContext(input: GradePlanInput): PlanContext {
   };
 }
 
-function screenRecord(record: ExportRecord, context: PlanContext): RowOutcome | CandidateRow {
-  return record.kind === 'invalid' ? invalidRecordOutcome(record.record, context) : screenRow(record.row, context);
+/** Steps 1-4 for every record; rows that pass are grouped with their duplicates. */
+function screenRecords(records: Iterable<ExportRecord>, context: PlanContext): Array<RowOutcome | CandidateRow> {
+  const duplicates = new DuplicateRows();
+  const screened: Array<RowOutcome | CandidateRow> = [];
+  for (const record of records)
+    screened.push(record.kind === 'invalid' ? invalidRecordOutcome(record.record, context) : screenRow(record.row, context, duplicates));
+  return screened;
 }
 
 /** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
@@ -181,7 +186,7 @@ function invalidRecordOutcome(record: InvalidRecord, context: PlanContext): RowO
 }
 
 /** Steps 2-4 for one row; a row that passes is remembered for duplicates and term rows. */
-function screenRow(row: ExportRow, context: PlanContext): RowOutcome | CandidateRow {
+function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRows): RowOutcome | CandidateRow {
   const { input, options } = context;
   const base = {
     line: row.line,
@@ -198,15 +203,22 @@ function screenRow(row: ExportRow, context: PlanContext): RowOutcome | Candidate
   if (options.teachersMustOptIn && !input.isOptedIn(row.sectionSchoolCode))
     return rowSkipped(base, mapping.ids, 'not-opted-in', `section "${row.sectionSchoolCode}" is not opted in to grade passback`);
 
+  const { ids } = mapping;
   const candidate: CandidateRow = {
-    ...base,
-    ...mapping.ids,
+    line: base.line,
+    sectionSchoolCode: base.sectionSchoolCode,
+    studentId: base.studentId,
+    gradingPeriod: base.gradingPeriod,
+    classSourcedId: ids.classSourcedId,
+    schoolSourcedId: ids.schoolSourcedId,
+    termSourcedId: ids.termSourcedId,
+    studentSourcedId: ids.studentSourcedId,
     overall,
     grade: readRowGrade(row.grade, row.letterGrade, context.gradeOptions),
     comment: options.postComments ? row.comment?.trim() || null : null,
     duplicates: null,
   };
-  context.duplicates.add(duplicateKey(base.sectionSchoolCode, base.studentId, base.gradingPeriod), candidate);
+  duplicates.add(duplicateKey(base.sectionSchoolCode, base.studentId, base.gradingPeriod), candidate);
   rememberTermRow(candidate, context);
   return candidate;
 }
@@ -327,13 +339,17 @@ function termRowKey(classSourcedId: string, studentSourcedId: string, termSource
 function cacheWindowChecks(
   isWindowOpen: (item: LineItem, schoolSourcedId: string) => boolean,
 ): (item: LineItem, schoolSourcedId: string) => boolean {
-  const known = new Map<string, boolean>();
+  const known = new Map<LineItem, Map<string, boolean>>();
   return (item, schoolSourcedId) => {
-    const key = `${item.sourcedId}\u0000${schoolSourcedId}`;
-    let open = known.get(key);
+    let bySchool = known.get(item);
+    if (!bySchool) {
+      bySchool = new Map();
+      known.set(item, bySchool);
+    }
+    let open = bySchool.get(schoolSourcedId);
     if (open === undefined) {
       open = isWindowOpen(item, schoolSourcedId);
-      known.set(key, open);
+      bySchool.set(schoolSourcedId, open);
     }
     return open;
   };
