@@ -107,6 +107,7 @@ describe('planUsers', () => {
       school_uid: 's1',
       name_first: 'Given',
       name_last: 'Family',
+      name_first_preferred: undefined,
       username: 's1.name',
       primary_email: 'S1@EXAMPLE.ORG',
       role_id: '261',
