@@ -200,6 +200,7 @@ function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRo
   const overall = context.overallPeriods.has(normalisePeriod(row.gradingPeriod));
   const mapping = mapRow(row, overall, input.mappings);
   if (!mapping.mapped) return rowSkipped(base, mapping.partial, mapping.reason, mapping.message);
+  rememberTermRow(mapping.ids, row.line, context);
   if (options.teachersMustOptIn && !input.isOptedIn(row.sectionSchoolCode))
     return rowSkipped(base, mapping.ids, 'not-opted-in', `section "${row.sectionSchoolCode}" is not opted in to grade passback`);
 
@@ -219,15 +220,17 @@ function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRo
     duplicates: null,
   };
   duplicates.add(duplicateKey(base.sectionSchoolCode, base.studentId, base.gradingPeriod), candidate);
-  rememberTermRow(candidate, context);
   return candidate;
 }
 
-/** A term row governs the overall row on single-term line items of its term, whatever its grade. */
-function rememberTermRow(candidate: CandidateRow, context: PlanContext): void {
-  if (!context.termRowLines || candidate.termSourcedId === null) return;
-  const key = termRowKey(candidate.classSourcedId, candidate.studentSourcedId, candidate.termSourcedId);
-  if (!context.termRowLines.has(key)) context.termRowLines.set(key, candidate.line);
+/**
+ * A mapped term row governs the overall row on the single-term line items of its term and class,
+ * whatever happens to it next (not opted in, no grade, invalid, conflicting).
+ */
+function rememberTermRow(ids: MappedRow, line: number, context: PlanContext): void {
+  if (!context.termRowLines || ids.termSourcedId === null) return;
+  const key = termRowKey(ids.classSourcedId, ids.studentSourcedId, ids.termSourcedId);
+  if (!context.termRowLines.has(key)) context.termRowLines.set(key, line);
 }
 
 /** Steps 5-7 for one remembered row, then one outcome per line item it reaches. */

@@ -520,6 +520,22 @@ describe('a task in both lists (single-term course)', () => {
     );
   });
 
+  it('a term row governs even when its section is not opted in (cross-listed sections of one class)', () => {
+    const result = plan(
+      [
+        { sectionSchoolCode: 'S1-X', gradingPeriod: 'Q1', grade: '91' },
+        { sectionSchoolCode: 'S1', gradingPeriod: 'Final', grade: '88' },
+      ],
+      { lineItems: items, options: { ...options, teachersMustOptIn: true }, optedIn: ['S1'] },
+    );
+    expect(brief(result.outcomes)).toEqual([
+      [2, null, 'not-opted-in'],
+      [3, 'li-q1', 'superseded-by-term'],
+      [3, 'li-q2', 'planned'],
+      [3, 'li-year', 'planned'],
+    ]);
+  });
+
   it('a task only in the overall list is never superseded', () => {
     const result = plan([{ gradingPeriod: 'Q1' }, { gradingPeriod: 'Final' }], {
       lineItems: [lineItem('li-q1', 'cls-1', 101, 't-q1'), lineItem('li-final-q1', 'cls-1', 201, 't-q1')],
