@@ -61,7 +61,7 @@ export class DuplicateRows {
 const listedLines = 5;
 
 /** `line 3 (95), line 7 ("EX")`, at most a few lines then `and N more`. */
-export function listLines(members: readonly { line: number; grade: RowGrade }[]): string {
+function listLines(members: readonly { line: number; grade: RowGrade }[]): string {
   const shown = members.slice(0, listedLines).map((m) => `line ${m.line} (${describeGrade(m.grade)})`);
   const more = members.length - listedLines;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');

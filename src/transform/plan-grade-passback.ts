@@ -185,7 +185,7 @@ function invalidRecordOutcome(record: InvalidRecord, context: PlanContext): RowO
     : rowSkipped(base, {}, 'out-of-scope', scopeMessage);
 }
 
-/** Steps 2-4 for one row; a row that passes is remembered for duplicates and term rows. */
+/** Steps 2-4 for one row. A mapped term row is remembered for single-term tasks; a row that passes, for duplicates. */
 function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRows): RowOutcome | CandidateRow {
   const { input, options } = context;
   const base = {
