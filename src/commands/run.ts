@@ -7,6 +7,7 @@ import { rosterProvisioning } from '../../pipelines/roster-provisioning.ts';
 import { exitCodeFor, type RunSummary } from '../../pipelines/run-summary.ts';
 import type { PipelineContext, RunRequest } from '../../pipelines/context.ts';
 import { ConfigError } from '../errors.ts';
+import { sendRunNotice } from '../notify/send-run-notice.ts';
 import type { PipelineName } from '../types.ts';
 import { formatRunSummary } from './format-summary.ts';
 import { commandLogger, loadCommandConfig, writeLine, type CommandIo, type GlobalOptions } from './command-io.ts';
@@ -77,6 +78,7 @@ export async function runCommand(pipeline: PipelineName, options: RunCommandOpti
     const summary = await runPipeline(ctx, pipeline, pipelineBodies[pipeline], request, { waitForLock: lockWait });
     progress?.stop();
     printSummary(summary, options.json === true, io);
+    await sendRunNotice(config, summary, { store, logger, now: io.now });
     return exitCodeFor(summary.status);
   } finally {
     progress?.stop();
