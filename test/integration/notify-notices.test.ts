@@ -10,6 +10,7 @@ import { gradePassback } from '../../pipelines/grade-passback.ts';
 import { runPipeline } from '../../pipelines/run-pipeline.ts';
 import type { RunSummary } from '../../pipelines/run-summary.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import { secretValues } from '../../src/config/secret.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { remedies } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -64,7 +65,8 @@ async function startMailWorld(options: { exportFiles?: Record<string, string>; e
   const config = loadConfig(world.configPath, env);
   const store = await world.openStore();
   for (const section of optedIn) await setOptIn(store, section, true, 'teacher@maple.k12', scenarioNow);
-  const secrets = [env.IC_CLIENT_ID, env.IC_CLIENT_SECRET, env.IC_VENDOR_KEY, env.IC_VENDOR_SECRET, env.SFTP_PASSWORD, env.SMTP_PASSWORD];
+  const secrets = secretValues(config);
+  expect(secrets).toEqual(expect.arrayContaining([smtpLogin.password, 'sftp-secret-pw', 'InfiniteCampus_demo_vendor_secret']));
   const mailWorld = { world, smtp, config, store, env, secrets };
   opened.push(mailWorld);
   return mailWorld;
