@@ -97,7 +97,10 @@ async function provisionSchoology(
   const roster = requireRosterConfig(ctx);
   const client = createSchoologyClient({ config, logger: ctx.logger, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   try {
-    // 3. Read what Schoology holds (lookups by key for the users and sections IC has), and what gradebridge made.
+    // 3. Check the key (`/users/me`, a 303 followed with a new signature), then read what Schoology
+    //    holds (lookups by key for the users and sections IC has) and what gradebridge made.
+    const apiUser = await client.me();
+    ctx.logger.info({ schoologyUser: apiUser.name }, 'Schoology connection checked');
     const holdings = await readSchoologyHoldings(client, lookupKeys(icRoster, roster));
     const made = { enrollments: await readMadeEnrollments(ctx.store), parentLinks: await readMadeParentLinks(ctx.store) };
     stopIfAborted(ctx.signal);
