@@ -6,8 +6,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, GradebridgeError, errorMessage } from './errors.ts';
 import { clockFromEnv, processIo, writeLine, type CommandIo } from './commands/command-io.ts';
-import { runCommand, type RunCommandOptions } from './commands/run.ts';
-import { listRunsCommand, showRunCommand } from './commands/runs.ts';
+import type { RunCommandOptions } from './commands/run.ts';
+
+// Commands load their modules when invoked, so `--help` and usage errors answer at once.
+const commands = {
+  run: () => import('./commands/run.ts'),
+  runs: () => import('./commands/runs.ts'),
+};
 
 export const exitCodes = { succeeded: 0, failed: 1, usage: 2, partial: 3 } as const;
 
@@ -33,25 +38,25 @@ function buildProgram(io: CommandIo, setExit: (code: number) => void): Command {
     .option('--teacher <email>', "full run for one teacher's sections")
     .option('--accept-shrink', 'full run: accept an export smaller than the shrink guard allows')
     .option('--json', 'print one JSON summary object')
-    .action(async (options: RunCommandOptions, cmd: Command) => setExit(await runCommand('grades', { ...global(cmd), ...options }, io)));
+    .action(async (options: RunCommandOptions, cmd: Command) => setExit(await (await commands.run()).runCommand('grades', { ...global(cmd), ...options }, io)));
   run
     .command('roster')
     .description('roster provisioning: Infinite Campus OneRoster -> Schoology (and the mappings grade passback uses)')
     .option('--dry-run', 'read IC and Schoology, write nothing, print the plan')
     .option('--json', 'print one JSON summary object')
-    .action(async (options: RunCommandOptions, cmd: Command) => setExit(await runCommand('roster', { ...global(cmd), ...options }, io)));
+    .action(async (options: RunCommandOptions, cmd: Command) => setExit(await (await commands.run()).runCommand('roster', { ...global(cmd), ...options }, io)));
 
   const runs = program
     .command('runs')
     .description('list recent runs')
     .addOption(new Option('--limit <n>', 'how many').default('20'))
     .option('--json', 'print JSON')
-    .action(async (options: { limit?: string; json?: boolean }, cmd: Command) => setExit(await listRunsCommand({ ...global(cmd), ...options }, io)));
+    .action(async (options: { limit?: string; json?: boolean }, cmd: Command) => setExit(await (await commands.runs()).listRunsCommand({ ...global(cmd), ...options }, io)));
   runs
     .command('show <runId>')
     .description('one run with its counts')
     .option('--json', 'print the JSON summary')
-    .action(async (runId: string, options: { json?: boolean }, cmd: Command) => setExit(await showRunCommand(runId, { ...global(cmd), ...options }, io)));
+    .action(async (runId: string, options: { json?: boolean }, cmd: Command) => setExit(await (await commands.runs()).showRunCommand(runId, { ...global(cmd), ...options }, io)));
 
   return program;
 }
