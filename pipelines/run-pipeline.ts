@@ -46,6 +46,19 @@ export function processHolderId(): string {
   return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/** True when a lock holder ID names a process of this machine that no longer exists. */
+export function holderIsDeadLocalProcess(holderId: string): boolean {
+  const [host, pidText] = holderId.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export async function runPipeline(
   ctx: PipelineContext,
   pipeline: PipelineName,
@@ -125,6 +138,12 @@ async function acquireLock(ctx: PipelineContext, pipeline: PipelineName, holder:
   for (;;) {
     if (await tryAcquireRunLock(ctx.store, pipeline, holder, runId, ctx.now())) return;
     const current = await readRunLock(ctx.store, pipeline);
+    if (current && holderIsDeadLocalProcess(current.holder)) {
+      // A killed run on this machine leaves its lock until it expires; its process is gone, so take over now.
+      ctx.logger.warn({ holder: current.holder }, `the previous ${pipeline} run's process is gone; taking over its lock`);
+      await releaseRunLock(ctx.store, pipeline, current.holder);
+      continue;
+    }
     if (!wait || Date.now() >= deadline) throw new RunLockedError(pipeline, current?.holder ?? 'another process');
     if (!announced) {
       ctx.logger.info({ holder: current?.holder }, `waiting for the running ${pipeline} run to finish`);
