@@ -163,3 +163,66 @@ describe('gradebridge run grades on the fixture district', () => {
     expect(world.ic.results().filter((r) => r.writes > 1).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('gradebridge run grades: modes, scopes and guards', () => {
+  let world: GradeWorld;
+  afterEach(async () => {
+    await world?.close();
+  });
+
+  it.each(['oneroster-1.1', 'legacy-learningdata'] as const)('reaches the same final state over %s', async (icApi) => {
+    world = await startGradeWorld({ icApi });
+    await optInScenarioSections(world);
+    const result = await world.run(['run', 'grades', '--json']);
+    expect(jsonSummary(result).counts).toEqual(expectedOutcomes.counts);
+    expect(finalState(world)).toEqual(sortedExpected);
+  });
+
+  it('a scoped full run sends only that section, and --verify reads every posted result back', async () => {
+    world = await startGradeWorld();
+    await optInScenarioSections(world);
+    const result = await world.run(['run', 'grades', '--full', '--section', 'cls-gov-s1', '--verify', '--json']);
+    const summary = jsonSummary(result);
+    expect(result.code).toBe(0);
+    expect(summary.counts).toMatchObject({ planned: 3, posted: 3, failed: 0 });
+    expect((summary.counts['skipped'] as Record<string, number>)['out-of-scope']).toBeGreaterThan(40);
+    expect(summary['verification']).toEqual({ checked: 3, mismatched: 0 });
+    expect(new Set(world.ic.results().map((r) => r.lineItemSourcedId))).toEqual(new Set(['li-cls-gov-s1-102-s1']));
+  });
+
+  it('stops when the export shrank below the guard, unless a full run accepts it', async () => {
+    const original = readFileSync(path.join(fixturesDir, 'export', 'Final Grades_20261201_013000.csv'), 'utf8');
+    world = await startGradeWorld();
+    await optInScenarioSections(world);
+    expect((await world.run(['run', 'grades', '--json'])).code).toBe(3);
+    // The header and the first 11 records (records end in CRLF; the first holds a bare LF in a quoted comment).
+    const shrunk = original.split('\r\n').slice(0, 12).join('\r\n');
+    const { writeFileSync, utimesSync } = await import('node:fs');
+    const newer = path.join(world.exportDir, 'Final Grades_20261203_013000.csv');
+    writeFileSync(newer, shrunk);
+    utimesSync(newer, new Date(scenarioNow.getTime() - 600_000), new Date(scenarioNow.getTime() - 600_000));
+    world.ic.resetRequestLog();
+
+    const stopped = await world.run(['run', 'grades', '--json']);
+    expect(stopped.code).toBe(1);
+    expect(jsonSummary(stopped)).toMatchObject({ status: 'failed', error: { code: 'EXPORT_SHRUNK' }, sourceFile: '/export/Final Grades_20261203_013000.csv' });
+    expect(puts(world)).toHaveLength(0);
+
+    const accepted = await world.run(['run', 'grades', '--full', '--accept-shrink', '--json']);
+    expect(accepted.code).toBe(0);
+    expect(jsonSummary(accepted).counts).toMatchObject({ rows: 11 });
+  });
+
+  it('lists runs and shows one with the same summary it printed', async () => {
+    world = await startGradeWorld();
+    await optInScenarioSections(world);
+    const summary = jsonSummary(await world.run(['run', 'grades', '--dry-run', '--json']));
+    const listed = await world.run(['runs']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(String(summary['runId']));
+    expect(listed.stdout).toMatch(/grades\s+succeeded\s+cli\s+dry run/);
+    const shown = await world.run(['runs', 'show', String(summary['runId']), '--json']);
+    expect(JSON.parse(shown.stdout)).toEqual({ ...summary, verification: undefined, durationMs: expect.any(Number) });
+    expect((await world.run(['runs', 'show', 'no-such-run'])).code).toBe(1);
+  });
+});

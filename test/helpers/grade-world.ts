@@ -36,6 +36,8 @@ export interface GradeWorldOptions {
   /** Replaces the fixture export folder's content. */
   exportFiles?: Record<string, string>;
   tokenLifetimeSeconds?: number;
+  /** The IC connection mode the config uses (default oneroster-1.2). */
+  icApi?: 'oneroster-1.2' | 'oneroster-1.1' | 'legacy-learningdata';
 }
 
 export async function startGradeWorld(options: GradeWorldOptions = {}): Promise<GradeWorld> {
@@ -59,9 +61,11 @@ export async function startGradeWorld(options: GradeWorldOptions = {}): Promise<
   });
   const sftp = await startSftpSandbox({ rootDir: sftpRoot, username: 'schoology', password: 'sftp-secret-pw' });
   const storeUrl = freshStoreUrl(options.storeKind ?? 'sqlite');
+  const icApi = options.icApi ?? 'oneroster-1.2';
+  const legacy = icApi === 'legacy-learningdata';
   const env = {
-    IC_CLIENT_ID: ic.credentials.clientId,
-    IC_CLIENT_SECRET: ic.credentials.clientSecret,
+    IC_CLIENT_ID: legacy ? ic.credentials.consumerKey : ic.credentials.clientId,
+    IC_CLIENT_SECRET: legacy ? ic.credentials.consumerSecret : ic.credentials.clientSecret,
     IC_VENDOR_KEY: ic.credentials.vendorKey,
     IC_VENDOR_SECRET: ic.credentials.vendorSecret,
     SFTP_PASSWORD: 'sftp-secret-pw',
@@ -73,8 +77,9 @@ export async function startGradeWorld(options: GradeWorldOptions = {}): Promise<
     `store: ${JSON.stringify(storeUrl)}
 timezone: America/Chicago
 infiniteCampus:
-  baseUrl: ${ic.baseUrl('oneroster-1.2')}
-  tokenUrl: ${JSON.stringify(ic.tokenUrl)}
+  api: ${icApi}
+  baseUrl: ${ic.baseUrl(icApi)}
+${legacy ? '' : `  tokenUrl: ${JSON.stringify(ic.tokenUrl)}\n`}
   clientId: { env: IC_CLIENT_ID }
   clientSecret: { env: IC_CLIENT_SECRET }
   vendorKey: { env: IC_VENDOR_KEY }
