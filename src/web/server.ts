@@ -14,7 +14,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { defaults } from '../config/schema.ts';
@@ -54,9 +54,15 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   const logger = options.logger.child({ component: 'web' });
   const now = options.now ?? (() => new Date());
   const https = config.web?.publicUrl?.startsWith('https:') === true;
-  // Behind a reverse proxy on the same host, the client address comes from X-Forwarded-For; from
-  // anywhere else that header is ignored, so nobody can pick their own rate-limit key.
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: bodyLimitBytes, trustProxy: ['127.0.0.1', '::1'] });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own request logs would carry sign-in tokens in URLs; onResponse below logs them redacted.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: bodyLimitBytes,
+    // Behind a reverse proxy on the same host, the client address comes from X-Forwarded-For; from
+    // anywhere else that header is ignored, so nobody can pick their own rate-limit key.
+    trustProxy: ['127.0.0.1', '::1'],
+  });
 
   const mail = options.sendMail ? null : configuredMailSender(config, (message) => logger.warn(message));
   const windows = createSectionWindowLookup({ config, logger, now, ...(options.readLineItems ? { readLineItems: options.readLineItems } : {}) });

@@ -102,19 +102,19 @@ export class WebClient {
   }
 
   /** POSTs a urlencoded form; `_csrf` is added from the last page unless the form sets it (or sets it to null). */
-  async post(url: string, form: Record<string, string | null> = {}): Promise<Answer> {
+  async post(url: string, form: Record<string, string | null> = {}, headers: Record<string, string> = {}): Promise<Answer> {
     const fields: Record<string, string> = {};
     if (!('_csrf' in form) && this.lastCsrf) fields['_csrf'] = this.lastCsrf;
     for (const [k, v] of Object.entries(form)) if (v !== null) fields[k] = v;
-    return this.#send('POST', url, new URLSearchParams(fields).toString());
+    return this.#send('POST', url, new URLSearchParams(fields).toString(), headers);
   }
 
-  async #send(method: 'GET' | 'POST', url: string, payload?: string): Promise<Answer> {
+  async #send(method: 'GET' | 'POST', url: string, payload?: string, headers: Record<string, string> = {}): Promise<Answer> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await this.app.inject({
       method,
       url,
-      headers: { ...(cookie ? { cookie } : {}), ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: { ...headers, ...(cookie ? { cookie } : {}), ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(payload !== undefined ? { payload } : {}),
     });
     for (const c of response.cookies) {
@@ -133,4 +133,23 @@ export function linkIn(text: string): string {
   const match = /https?:\/\/\S+\/sign-in\/[A-Za-z0-9_-]{43}/.exec(text);
   if (!match) throw new Error(`no sign-in link in: ${text}`);
   return match[0];
+}
+
+/** A client signed in as `email` through the real flow: form, emailed link, button. */
+export async function signInAs(app: FastifyInstance, mails: readonly { text: string }[], email: string): Promise<WebClient> {
+  const client = new WebClient(app);
+  await client.get('/');
+  const before = mails.length;
+  const answer = await client.post('/sign-in', { email });
+  if (answer.status !== 200 || mails.length !== before + 1) throw new Error(`no sign-in link was sent to ${email} (${answer.status})`);
+  const path = new URL(linkIn(mails.at(-1)?.text ?? '')).pathname;
+  await client.get(path);
+  const used = await client.post(path);
+  if (used.status !== 303) throw new Error(`the sign-in link of ${email} did not work (${used.status})`);
+  return client;
+}
+
+/** The page's <main> content, without the site bar (which holds the sign-out form). */
+export function mainOf(body: string): string {
+  return /<main id="main">([\s\S]*)<\/main>/.exec(body)?.[1] ?? '';
 }
