@@ -16,21 +16,25 @@ export interface RetryPolicy {
   retryAfterCapMs: number;
 }
 
+/** Statuses and network errors worth another try, for IC and Schoology alike. */
+export const retryableStatuses: readonly number[] = [429, 500, 502, 503, 504];
+export const retryableNetworkErrorCodes: readonly string[] = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+];
+
 export const icRetryPolicy: RetryPolicy = {
   maxAttempts: 6,
-  retryableStatuses: [429, 500, 502, 503, 504],
-  retryableErrorCodes: [
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-  ],
+  retryableStatuses,
+  retryableErrorCodes: retryableNetworkErrorCodes,
   backoff: { baseMs: 200, factor: 2, capMs: 10_000 },
   retryAfterCapMs: 60_000,
 };

@@ -9,7 +9,15 @@ import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { SchoologyError } from '../../errors.ts';
 import { encodeQuery } from '../../load/oauth1.ts';
-import { isRetryableError, isRetryableStatus, networkErrorCode, nextDelayMs, type RetryPolicy } from '../../load/retry-policy.ts';
+import {
+  isRetryableError,
+  isRetryableStatus,
+  networkErrorCode,
+  nextDelayMs,
+  retryableNetworkErrorCodes,
+  retryableStatuses,
+  type RetryPolicy,
+} from '../../load/retry-policy.ts';
 import { assertSignatureTransportSafe, schoologyAuthorizationHeader, type SchoologyCredentials } from './oauth.ts';
 import { SlidingWindowRateLimiter } from './rate-limiter.ts';
 import type { SchoologyClientOptions, SchoologyRequestCount, SchoologyRequestEvent } from './types.ts';
@@ -44,19 +52,8 @@ const maxRedirects = 3;
 function retryPolicy(maxAttempts: number): RetryPolicy {
   return {
     maxAttempts,
-    retryableStatuses: [429, 500, 502, 503, 504],
-    retryableErrorCodes: [
-      'ECONNRESET',
-      'ECONNREFUSED',
-      'ECONNABORTED',
-      'EPIPE',
-      'ETIMEDOUT',
-      'UND_ERR_SOCKET',
-      'UND_ERR_CLOSED',
-      'UND_ERR_CONNECT_TIMEOUT',
-      'UND_ERR_HEADERS_TIMEOUT',
-      'UND_ERR_BODY_TIMEOUT',
-    ],
+    retryableStatuses,
+    retryableErrorCodes: retryableNetworkErrorCodes,
     backoff: { baseMs: 500, factor: 2, capMs: 30_000 },
     retryAfterCapMs: 120_000,
   };
