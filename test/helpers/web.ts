@@ -52,15 +52,17 @@ export function webTestConfig(options: { admins?: string[]; publicUrl?: string; 
   );
 }
 
-/** Two teachers at one school; Ms. Rivera's student has a name that is also markup. */
+/** Two teachers at one school, two terms; a student of Ms. Rivera has a name that is also markup. */
 export const roster: RosterSnapshot = {
   schools: [{ sourced_id: 'sch-1', identifier: 'LHS', name: 'Lincoln High', building_id: null }],
   terms: [
     { sourced_id: 'term-s1', title: 'Semester 1', type: 'semester', school_year: '2027', start_date: '2026-08-20', end_date: '2026-12-18', school_sourced_id: 'sch-1', grading_period_id: null, grading_period_title: null },
+    { sourced_id: 'term-s2', title: 'Semester 2', type: 'semester', school_year: '2027', start_date: '2027-01-05', end_date: '2027-05-28', school_sourced_id: 'sch-1', grading_period_id: null, grading_period_title: null },
   ],
   classes: [
     { sourced_id: 'cls-alg', title: 'Algebra I - P1', class_code: 'ALG-1', course_sourced_id: 'crs-alg', course_title: 'Algebra I', school_sourced_id: 'sch-1', term_sourced_ids: '["term-s1"]', section_id: null },
     { sourced_id: 'cls-geo', title: 'Geometry - P3', class_code: 'GEO-3', course_sourced_id: 'crs-geo', course_title: 'Geometry', school_sourced_id: 'sch-1', term_sourced_ids: '["term-s1"]', section_id: null },
+    { sourced_id: 'cls-chem', title: 'Chemistry - P5', class_code: 'CHEM-5', course_sourced_id: 'crs-chem', course_title: 'Chemistry', school_sourced_id: 'sch-1', term_sourced_ids: '["term-s2"]', section_id: null },
     { sourced_id: 'cls-bio', title: 'Biology - P2', class_code: 'BIO-2', course_sourced_id: 'crs-bio', course_title: 'Biology', school_sourced_id: 'sch-1', term_sourced_ids: '["term-s1"]', section_id: null },
   ],
   users: [
@@ -72,6 +74,7 @@ export const roster: RosterSnapshot = {
   enrollments: [
     { class_sourced_id: 'cls-alg', user_sourced_id: 'u-rivera', role: 'teacher' },
     { class_sourced_id: 'cls-geo', user_sourced_id: 'u-rivera', role: 'teacher' },
+    { class_sourced_id: 'cls-chem', user_sourced_id: 'u-rivera', role: 'teacher' },
     { class_sourced_id: 'cls-bio', user_sourced_id: 'u-chen', role: 'teacher' },
     { class_sourced_id: 'cls-alg', user_sourced_id: 'u-s1', role: 'student' },
     { class_sourced_id: 'cls-alg', user_sourced_id: 'u-s2', role: 'student' },
