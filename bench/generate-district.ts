@@ -12,21 +12,24 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { z } from 'zod';
 import type { IcDatasetInput } from '../sandbox/ic/dataset.ts';
 import type { RosterSnapshot } from '../src/store/roster-mappings.ts';
 
-export interface BenchDistrictSize {
-  students: number;
+const count = z.number().int().positive();
+export const BenchDistrictSize = z.strictObject({
+  students: count,
   /** IC classes (Schoology sections), spread evenly over the schools. */
-  sections: number;
-  schools: number;
+  sections: count,
+  schools: count,
   /** Sections each student takes, all in their own school. */
-  sectionsPerStudent: number;
+  sectionsPerStudent: count,
   /** Quarters graded so far: one term row per enrollment each. */
-  terms: number;
+  terms: count,
   /** A "Final" row per enrollment, to the overall task. */
-  overall: boolean;
-}
+  overall: z.boolean(),
+});
+export type BenchDistrictSize = z.infer<typeof BenchDistrictSize>;
 
 export const termTaskId = 101;
 export const overallTaskId = 201;

@@ -1,0 +1,263 @@
+/**
+ * A bench district wired up like a real deployment: the auto-export on the SFTP sandbox, the district
+ * in the IC sandbox (both in a child process of their own), a store holding the roster mappings a
+ * roster run would have written and the teachers' opt-ins, and the config that points at all of it.
+ * Measurement children get a `WorldSpec` (plain data) and build the pipeline context from it.
+ */
+import { copyFile, mkdir, mkdtemp, rm, utimes } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { openStore } from '../src/store/open-store.ts';
+import { setOptIn } from '../src/store/opt-ins.ts';
+import { replaceRosterSnapshot } from '../src/store/roster-mappings.ts';
+import { runInChild, startChildService, type ChildService } from './child.ts';
+import { exportTitle, generateDistrict, writeExportCsv, type BenchDistrict, type BenchDistrictSize, type WriteExportOptions, type WrittenExport } from './generate-district.ts';
+
+export const SandboxesReady = z.strictObject({
+  icUrl: z.string(),
+  icBaseUrl: z.string(),
+  icTokenUrl: z.string(),
+  icCredentials: z.strictObject({ clientId: z.string(), clientSecret: z.string(), vendorKey: z.string(), vendorSecret: z.string() }),
+  sftpPort: z.number(),
+  sftpHostKeySha256: z.string(),
+});
+export type SandboxesReady = z.infer<typeof SandboxesReady>;
+
+/** What a measurement child needs to run the pipeline against the world. */
+export const WorldSpec = z.strictObject({
+  dir: z.string(),
+  /** The raw config (as parsed YAML would be); secrets are `{ env }` references into `env`. */
+  config: z.record(z.string(), z.unknown()),
+  env: z.record(z.string(), z.string()),
+  icUrl: z.string(),
+});
+export type WorldSpec = z.infer<typeof WorldSpec>;
+
+const IcRequestRecord = z.looseObject({
+  n: z.number(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number(),
+  service: z.string(),
+  fault: z.string().optional(),
+});
+export type IcRequestRecord = z.infer<typeof IcRequestRecord>;
+
+const IcStoredResult = z.looseObject({ sourcedId: z.string(), writes: z.number(), score: z.number().optional() });
+export type IcStoredResult = z.infer<typeof IcStoredResult>;
+
+export interface IcFaultSettings {
+  latencyMs?: number;
+  rate429?: number;
+  rate5xx?: number;
+  retryAfterSeconds?: number;
+  seed?: number;
+  only?: 'token' | 'rostering' | 'gradebook' | 'writes';
+}
+
+/** The IC sandbox, steered over its HTTP controls from any process. */
+export interface IcControls {
+  requests(): Promise<IcRequestRecord[]>;
+  results(): Promise<IcStoredResult[]>;
+  resetRequests(): Promise<void>;
+  setFaults(settings: IcFaultSettings): Promise<void>;
+  clearFaults(): Promise<void>;
+}
+
+export function icControls(icUrl: string): IcControls {
+  const call = async (method: string, route: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${icUrl}/_sandbox/${route}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!response.ok) throw new Error(`IC sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  };
+  return {
+    requests: async () => z.array(IcRequestRecord).parse(await call('GET', 'requests')),
+    results: async () => z.array(IcStoredResult).parse(await call('GET', 'results')),
+    resetRequests: async () => void (await call('POST', 'reset-requests')),
+    setFaults: async (settings) => void (await call('POST', 'faults', settings)),
+    clearFaults: async () => void (await call('DELETE', 'faults')),
+  };
+}
+
+export interface BenchWorld {
+  size: BenchDistrictSize;
+  dir: string;
+  exportDir: string;
+  sandboxes: SandboxesReady;
+  ic: IcControls;
+  /** The first export, written at start. */
+  firstExport: WrittenExport & { file: string };
+  /** A spec for a child, on a store that is a fresh copy of the prepared one (or `storeUrl`). */
+  spec(options?: { storeUrl?: string; concurrency?: number }): Promise<WorldSpec & { storeUrl: string }>;
+  /** Adds a later export (a greater name, so the pipeline picks it). */
+  addExport(stamp: string, options: WriteExportOptions): Promise<WrittenExport & { file: string }>;
+  close(): Promise<void>;
+}
+
+export interface BenchWorldOptions {
+  size: BenchDistrictSize;
+  exportSeed: number;
+}
+
+const sftpPassword = 'bench-sftp-password';
+const exportWritten = new Date(Date.now() - 3600_000);
+
+export function exportName(stamp: string): string {
+  return `${exportTitle}_${stamp}.csv`;
+}
+
+export async function startBenchWorld(options: BenchWorldOptions): Promise<BenchWorld> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-bench-'));
+  const sftpRoot = path.join(dir, 'sftp');
+  const exportDir = path.join(sftpRoot, 'export');
+  await mkdir(exportDir, { recursive: true });
+  let sandboxes: ChildService<SandboxesReady> | undefined;
+  try {
+    const addExport = async (stamp: string, exportOptions: WriteExportOptions) => {
+      const file = path.join(exportDir, exportName(stamp));
+      const written = await writeExportCsv(options.size, file, exportOptions);
+      await utimes(file, exportWritten, exportWritten);
+      return { ...written, file };
+    };
+    const firstExport = await addExport('20261202_013000', { seed: options.exportSeed });
+    sandboxes = await startChildService('processes/sandboxes.ts', { size: options.size, sftpRoot, sftpPassword }, SandboxesReady);
+    const template = path.join(dir, 'template.db');
+    const { gradePassback } = await prepareStore(template, options.size);
+    const ready = sandboxes.value;
+    const service = sandboxes;
+    let stores = 0;
+
+    return {
+      size: options.size,
+      dir,
+      exportDir,
+      sandboxes: ready,
+      ic: icControls(ready.icUrl),
+      firstExport,
+      async spec(specOptions = {}) {
+        let storeUrl = specOptions.storeUrl;
+        if (!storeUrl) {
+          const file = path.join(dir, `store-${++stores}.db`);
+          await copyFile(template, file);
+          storeUrl = `sqlite:${file}`;
+        }
+        return { ...worldSpec(dir, ready, storeUrl, gradePassback, specOptions.concurrency ?? 1), storeUrl };
+      },
+      addExport,
+      async close() {
+        await service.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await sandboxes?.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The roster mappings and opt-ins, written once; each measurement runs on a copy. */
+async function prepareStore(file: string, size: BenchDistrictSize): Promise<Pick<BenchDistrict, 'gradePassback'>> {
+  const district = generateDistrict(size);
+  const store = await openStore(`sqlite:${file}`);
+  try {
+    await replaceRosterSnapshot(store, district.roster);
+    const at = new Date('2026-11-01T12:00:00Z');
+    for (const section of district.optedInSections) await setOptIn(store, section, true, 'bench', at);
+  } finally {
+    await store.close();
+  }
+  return { gradePassback: district.gradePassback };
+}
+
+function worldSpec(
+  dir: string,
+  ready: SandboxesReady,
+  storeUrl: string,
+  gradePassback: BenchDistrict['gradePassback'],
+  concurrency: number,
+): WorldSpec {
+  return {
+    dir,
+    icUrl: ready.icUrl,
+    env: {
+      IC_CLIENT_ID: ready.icCredentials.clientId,
+      IC_CLIENT_SECRET: ready.icCredentials.clientSecret,
+      IC_VENDOR_KEY: ready.icCredentials.vendorKey,
+      IC_VENDOR_SECRET: ready.icCredentials.vendorSecret,
+      SFTP_PASSWORD: sftpPassword,
+    },
+    config: {
+      store: storeUrl,
+      timezone: 'America/Chicago',
+      infiniteCampus: {
+        baseUrl: ready.icBaseUrl,
+        tokenUrl: ready.icTokenUrl,
+        clientId: { env: 'IC_CLIENT_ID' },
+        clientSecret: { env: 'IC_CLIENT_SECRET' },
+        vendorKey: { env: 'IC_VENDOR_KEY' },
+        vendorSecret: { env: 'IC_VENDOR_SECRET' },
+      },
+      gradePassback: {
+        sftp: {
+          host: '127.0.0.1',
+          port: ready.sftpPort,
+          username: 'schoology',
+          password: { env: 'SFTP_PASSWORD' },
+          hostKeySha256: ready.sftpHostKeySha256,
+          remoteDir: '/export',
+          timeoutSeconds: 120,
+        },
+        ...gradePassback,
+        concurrency,
+      },
+    },
+  };
+}
+
+export const PipelineRunResult = z.strictObject({
+  summary: z.looseObject({
+    status: z.string(),
+    counts: z.looseObject({
+      rows: z.number(),
+      planned: z.number(),
+      posted: z.number(),
+      unchanged: z.number(),
+      failed: z.number(),
+      skipped: z.record(z.string(), z.number()),
+    }),
+    error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+  }),
+  wallMs: z.number(),
+  cpuMs: z.number(),
+  /** The pipeline's log lines, in ms from the start of the run. */
+  marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number() })),
+  peakRssMiB: z.number(),
+});
+export type PipelineRunResult = z.infer<typeof PipelineRunResult>;
+
+export interface PipelineRunRequest {
+  dryRun: boolean;
+  full: boolean;
+  trigger: 'cli' | 'schedule';
+}
+
+/** One grade passback run in a fresh process; a run that did not succeed is an error here. */
+export async function runPipelineInChild(spec: WorldSpec & { storeUrl: string }, request: PipelineRunRequest): Promise<PipelineRunResult> {
+  const result = await runInChild('processes/pipeline-run.ts', { spec, ...request }, PipelineRunResult, 20 * 60_000);
+  if (result.summary.status !== 'succeeded') {
+    throw new Error(`the bench run ended ${result.summary.status}: ${result.summary.error?.message ?? JSON.stringify(result.summary.counts)}`);
+  }
+  return result;
+}
+
+/** Milliseconds between two of the pipeline's log lines (NaN when one is missing). */
+export function between(result: PipelineRunResult, fromMsg: string, toMsg: string): number {
+  const from = result.marks.find((mark) => mark.msg === fromMsg);
+  const to = result.marks.find((mark) => mark.msg === toMsg);
+  return from && to ? to.atMs - from.atMs : Number.NaN;
+}

@@ -1,0 +1,142 @@
+/**
+ * Extract + read + transform (design "Performance"): throughput against csv-parse alone on the same
+ * file, and peak RSS, at several export sizes. Three measurements per round, each in a fresh process:
+ * - csv-parse alone on the export file (the yardstick);
+ * - read + transform only: the pipeline's reader and plan, inputs at hand;
+ * - the real pipeline, `--dry-run`, through runPipeline: SFTP download, read, map, IC line-item reads,
+ *   plan, outcomes stored.
+ * Ratios are taken within a round (same machine load), then the median over rounds.
+ *
+ *   node --import tsx bench/extract-transform.ts [--rows 100000,1000000] [--runs 3]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { between, runPipelineInChild, startBenchWorld, type PipelineRunResult } from './bench-world.ts';
+import { runInChild } from './child.ts';
+import { sizeForRows } from './generate-district.ts';
+import { writePlanInputs } from './plan-inputs.ts';
+import { describeMachine, fmt, isMainModule, markdownTable, median, rowsLabel, type ResultRow } from './stats.ts';
+
+const CsvParseResult = z.strictObject({ rows: z.number(), wallMs: z.number(), cpuMs: z.number(), peakRssMiB: z.number() });
+const ReadTransformResult = CsvParseResult.extend({ outcomes: z.number(), planned: z.number() });
+type CsvParseResult = z.infer<typeof CsvParseResult>;
+type ReadTransformResult = z.infer<typeof ReadTransformResult>;
+
+export interface ExtractTransformRound {
+  csvParse: CsvParseResult;
+  readTransform: ReadTransformResult;
+  dryRun: PipelineRunResult;
+}
+
+export interface ExtractTransformSize {
+  rows: number;
+  fileMiB: number;
+  rounds: ExtractTransformRound[];
+}
+
+export interface ExtractTransformOptions {
+  rows: readonly number[];
+  runs: number;
+  log?: (line: string) => void;
+}
+
+export const throughputTarget = 0.5;
+export const rssTargetMiB = 300;
+
+export async function benchExtractTransform(options: ExtractTransformOptions): Promise<ExtractTransformSize[]> {
+  const log = options.log ?? (() => undefined);
+  const sizes: ExtractTransformSize[] = [];
+  for (const rows of options.rows) {
+    const size = sizeForRows(rows);
+    log(`extract+transform ${rowsLabel(rows)}: preparing the district (${size.students} students, ${size.sections} sections)`);
+    const world = await startBenchWorld({ size, exportSeed: 1 });
+    try {
+      const inputsFile = path.join(world.dir, 'plan-inputs.json');
+      await writePlanInputs(size, inputsFile);
+      const file = world.firstExport.file;
+      const result: ExtractTransformSize = { rows: world.firstExport.rows, fileMiB: world.firstExport.bytes / 2 ** 20, rounds: [] };
+      for (let round = 1; round <= options.runs; round++) {
+        const csvParse = await runInChild('processes/csv-parse-only.ts', { file }, CsvParseResult);
+        const readTransform = await runInChild('processes/read-transform.ts', { file, inputsFile }, ReadTransformResult);
+        const dryRun = await runPipelineInChild(await world.spec(), { dryRun: true, full: false, trigger: 'cli' });
+        if (csvParse.rows !== result.rows || readTransform.rows !== result.rows || dryRun.summary.counts.rows !== result.rows) {
+          throw new Error(`row counts differ: file ${result.rows}, csv-parse ${csvParse.rows}, read+transform ${readTransform.rows}, dry run ${dryRun.summary.counts.rows}`);
+        }
+        result.rounds.push({ csvParse, readTransform, dryRun });
+        log(
+          `  round ${round}: csv-parse ${fmt.seconds(csvParse.wallMs)}, read+transform ${fmt.seconds(readTransform.wallMs)} (${fmt.mib(readTransform.peakRssMiB)}), ` +
+            `dry run ${fmt.seconds(dryRun.wallMs)} (${fmt.mib(dryRun.peakRssMiB)})`,
+        );
+      }
+      sizes.push(result);
+    } finally {
+      await world.close();
+    }
+  }
+  return sizes;
+}
+
+/** Medians of one size's rounds; ratios are per round first (same load), then the median. */
+export function summariseSize(size: ExtractTransformSize) {
+  const perSecond = (ms: number) => size.rows / (ms / 1000);
+  const rounds = size.rounds;
+  return {
+    rows: size.rows,
+    fileMiB: size.fileMiB,
+    csvParsePerSecond: median(rounds.map((r) => perSecond(r.csvParse.wallMs))),
+    readTransformPerSecond: median(rounds.map((r) => perSecond(r.readTransform.wallMs))),
+    dryRunPerSecond: median(rounds.map((r) => perSecond(r.dryRun.wallMs))),
+    readTransformRatio: median(rounds.map((r) => r.csvParse.wallMs / r.readTransform.wallMs)),
+    dryRunRatio: median(rounds.map((r) => r.csvParse.wallMs / r.dryRun.wallMs)),
+    readTransformCpuRatio: median(rounds.map((r) => r.csvParse.cpuMs / r.readTransform.cpuMs)),
+    csvParseRssMiB: median(rounds.map((r) => r.csvParse.peakRssMiB)),
+    readTransformRssMiB: median(rounds.map((r) => r.readTransform.peakRssMiB)),
+    dryRunRssMiB: median(rounds.map((r) => r.dryRun.peakRssMiB)),
+    dryRunPhasesMs: {
+      connectAndDownload: median(rounds.map((r) => between(r.dryRun, 'run started', 'export file downloaded'))),
+      readMapPlanStore: median(rounds.map((r) => between(r.dryRun, 'export file downloaded', 'plan ready'))),
+    },
+  };
+}
+
+export function extractTransformRows(sizes: readonly ExtractTransformSize[]): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const summaries = sizes.map(summariseSize);
+  for (const s of summaries) {
+    const label = rowsLabel(Math.round(s.rows / 1000) * 1000);
+    rows.push(
+      { area: 'extract+transform', measure: `csv-parse alone, ${label} rows (${s.fileMiB.toFixed(0)} MiB)`, target: 'yardstick', measured: `${fmt.perSecond(s.csvParsePerSecond)}, ${fmt.mib(s.csvParseRssMiB)}`, pass: null },
+      { area: 'extract+transform', measure: `read+transform / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.readTransformRatio)} (${fmt.perSecond(s.readTransformPerSecond)})`, pass: s.readTransformRatio >= throughputTarget },
+      { area: 'extract+transform', measure: `pipeline dry run / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}; download ${fmt.seconds(s.dryRunPhasesMs.connectAndDownload)}, read+map+plan+store ${fmt.seconds(s.dryRunPhasesMs.readMapPlanStore)})`, pass: s.dryRunRatio >= throughputTarget },
+      { area: 'extract+transform', measure: `peak RSS, read+transform, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.readTransformRssMiB), pass: s.readTransformRssMiB < rssTargetMiB },
+      { area: 'extract+transform', measure: `peak RSS, pipeline dry run, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.dryRunRssMiB), pass: s.dryRunRssMiB < rssTargetMiB },
+    );
+  }
+  const smallest = summaries[0];
+  const largest = summaries[summaries.length - 1];
+  if (smallest && largest && largest !== smallest) {
+    const growth = largest.dryRunRssMiB / smallest.dryRunRssMiB;
+    rows.push({
+      area: 'extract+transform',
+      measure: `dry run peak RSS growth, ${rowsLabel(Math.round(smallest.rows / 1000) * 1000)} -> ${rowsLabel(Math.round(largest.rows / 1000) * 1000)} rows`,
+      target: 'flat',
+      measured: `x${growth.toFixed(2)} (+${fmt.mib(largest.dryRunRssMiB - smallest.dryRunRssMiB)})`,
+      pass: null,
+    });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' } } });
+  const sizes = await benchExtractTransform({
+    rows: values.rows.split(',').map(Number),
+    runs: Number(values.runs),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const machine = describeMachine();
+  process.stdout.write(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n\n${markdownTable(extractTransformRows(sizes))}\n`);
+}
+
+if (isMainModule(import.meta.url)) await main();

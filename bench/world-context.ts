@@ -1,0 +1,48 @@
+/**
+ * The child side of a bench world: the pipeline context a measurement runs with, built from a
+ * WorldSpec the same way the CLI builds it from a config file, with a logger that only notes when
+ * each logged step happened (the pipeline's own log lines mark its phases).
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { z } from 'zod';
+import type { PipelineContext } from '../pipelines/context.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { openStore, type Store } from '../src/store/open-store.ts';
+import type { WorldSpec } from './bench-world.ts';
+
+export interface PhaseMark {
+  msg: string;
+  /** performance.now() when it was logged. */
+  at: number;
+}
+
+const LogLine = z.looseObject({ msg: z.string() });
+
+export interface WorldContext {
+  ctx: PipelineContext;
+  store: Store;
+  marks: PhaseMark[];
+  close(): Promise<void>;
+}
+
+export async function openWorldContext(spec: WorldSpec & { storeUrl: string }): Promise<WorldContext> {
+  const config = parseConfig({ ...spec.config, store: spec.storeUrl }, { baseDir: spec.dir, env: { ...spec.env } });
+  const store = await openStore(spec.storeUrl);
+  const marks: PhaseMark[] = [];
+  const logger = pino(
+    { level: 'info', base: null, timestamp: false },
+    {
+      write(line: string) {
+        const parsed = LogLine.safeParse(JSON.parse(line));
+        if (parsed.success) marks.push({ msg: parsed.data.msg, at: performance.now() });
+      },
+    },
+  );
+  return {
+    ctx: { config, store, logger, now: () => new Date() },
+    store,
+    marks,
+    close: () => store.close(),
+  };
+}
