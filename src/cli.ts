@@ -12,6 +12,10 @@ import type { RunCommandOptions } from './commands/run.ts';
 const commands = {
   run: () => import('./commands/run.ts'),
   runs: () => import('./commands/runs.ts'),
+  serve: () => import('./commands/serve.ts'),
+  check: () => import('./commands/check.ts'),
+  sandbox: () => import('./commands/sandbox.ts'),
+  demo: () => import('./commands/demo.ts'),
 };
 
 export const exitCodes = { succeeded: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -57,6 +61,26 @@ function buildProgram(io: CommandIo, setExit: (code: number) => void): Command {
     .description('one run with its counts')
     .option('--json', 'print the JSON summary')
     .action(async (runId: string, options: { json?: boolean }, cmd: Command) => setExit(await (await commands.runs()).showRunCommand(runId, { ...global(cmd), ...options }, io)));
+
+  program
+    .command('serve')
+    .description('the status page and the daily scheduler, until stopped')
+    .action(async (_options: object, cmd: Command) => setExit(await (await commands.serve()).serveCommand(global(cmd), io)));
+  program
+    .command('check')
+    .description('validate the config and test SFTP, Infinite Campus, Schoology and SMTP; show the credential expiry')
+    .action(async (_options: object, cmd: Command) => setExit(await (await commands.check()).checkCommand(global(cmd), io)));
+  program
+    .command('sandbox')
+    .description('only the stand-in servers (IC, Schoology, SFTP, SMTP) on the fixture district, for trying the real client')
+    .option('--port <n>', 'first port: IC on N, Schoology N+1, SFTP N+2, SMTP N+3 (default: free ports)')
+    .action(async (options: { port?: string }) => setExit(await (await commands.sandbox()).sandboxCommand(options, io)));
+  program
+    .command('demo')
+    .description('sandboxes, both pipelines once and the status page, on the fixture district; no accounts needed')
+    .option('--port <n>', 'status page port (default 8080)')
+    .option('--once', 'run both pipelines, print, and exit with their combined exit code')
+    .action(async (options: { port?: string; once?: boolean }) => setExit(await (await commands.demo()).demoCommand(options, io)));
 
   return program;
 }
