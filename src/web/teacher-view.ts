@@ -44,6 +44,8 @@ export interface TeacherView {
   mustOptIn: boolean;
   groups: TermGroup[];
   lastRun: Run | null;
+  /** Titles of the terms the sections' line items belong to. */
+  termTitles: Map<string, string>;
 }
 
 /** The newest finished grade run that was not a dry run: what IC now holds came from it. */
@@ -69,6 +71,10 @@ export async function buildTeacherView(deps: { config: Config; store: Store; win
     return identifier ? [identifier] : [];
   });
 
+  const itemTerms = [...windows.values()].flatMap((w) => (w.known ? w.items.flatMap((i) => (i.termSourcedId ? [i.termSourcedId] : [])) : []));
+  const moreTerms = await readTerms(store, [...new Set(itemTerms)].filter((id) => !termById.has(id)));
+  for (const term of moreTerms) termById.set(term.sourced_id, term);
+
   const outcomeRows = lastRun ? await listRowOutcomes(store, lastRun.id, { sections: codes }) : [];
   const users = await readUsersByUid(store, outcomeRows.flatMap((row) => (row.student ? [row.student] : [])));
   const outcomesBySection = new Map<string, StudentOutcome[]>();
@@ -81,8 +87,8 @@ export async function buildTeacherView(deps: { config: Config; store: Store; win
 
   const groups = new Map<string, TermGroup>();
   for (const section of sections) {
-    const sectionTerms = section.termSourcedIds.map((id) => termById.get(id)).filter((t): t is RosterTermRow => t !== undefined);
-    const key = section.termSourcedIds.join('\u0000');
+    const sectionTerms = outermostTerms(section.termSourcedIds.map((id) => termById.get(id)).filter((t): t is RosterTermRow => t !== undefined));
+    const key = sectionTerms.map((t) => t.sourced_id).join('\u0000') || section.termSourcedIds.join('\u0000');
     const group = groups.get(key) ?? { label: termLabel(section, sectionTerms), dates: termDates(sectionTerms), sections: [] };
     const optIn = optIns.get(section.sectionSchoolCode);
     const outcomes = (outcomesBySection.get(section.sectionSchoolCode) ?? []).sort(
@@ -104,6 +110,7 @@ export async function buildTeacherView(deps: { config: Config; store: Store; win
     mustOptIn: deps.config.gradePassback?.teachersMustOptIn === true,
     groups: [...groups.values()].sort((a, b) => (a.dates ?? '').localeCompare(b.dates ?? '') || a.label.localeCompare(b.label)),
     lastRun,
+    termTitles: new Map([...termById].map(([id, term]) => [id, term.title])),
   };
 }
 
@@ -126,6 +133,24 @@ function countByOutcome(outcomes: readonly StudentOutcome[]): [string, number][]
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * The terms a section is grouped by: those not inside another of its terms. A full-year class
+ * listed with its semesters and quarters is grouped under "Semester 1 and Semester 2"; a
+ * one-semester class under its semester.
+ */
+export function outermostTerms(terms: readonly RosterTermRow[]): RosterTermRow[] {
+  const within = (inner: RosterTermRow, outer: RosterTermRow) =>
+    inner !== outer &&
+    inner.start_date !== null &&
+    inner.end_date !== null &&
+    outer.start_date !== null &&
+    outer.end_date !== null &&
+    outer.start_date <= inner.start_date &&
+    inner.end_date <= outer.end_date &&
+    (outer.start_date < inner.start_date || inner.end_date < outer.end_date || outer.sourced_id < inner.sourced_id);
+  return terms.filter((t) => !terms.some((other) => within(t, other))).sort((a, b) => (a.start_date ?? '').localeCompare(b.start_date ?? '') || a.title.localeCompare(b.title));
 }
 
 function termLabel(section: TeacherSection, terms: readonly RosterTermRow[]): string {

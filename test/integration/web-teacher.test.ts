@@ -84,7 +84,8 @@ describe('teacher view', () => {
     const page = mainOf((await client.get('/teacher')).body);
     expect(page).toMatch(/Opted in<\/span>[\s\S]*value="off"[\s\S]*Opt out/);
 
-    for (const form of [{ optIn: 'off' }, { optIn: 'yes' }, { optIn: 'ON' }, {}]) {
+    const forms: Record<string, string>[] = [{ optIn: 'off' }, { optIn: 'yes' }, { optIn: 'ON' }, {}];
+    for (const form of forms) {
       await client.post('/teacher/sections/cls-alg/opt-in', { optIn: 'on' });
       expect((await client.post('/teacher/sections/cls-alg/opt-in', form)).status).toBe(303);
       expect(await readOptedInSections(store), JSON.stringify(form)).toEqual(new Set());
@@ -131,11 +132,11 @@ describe('teacher view', () => {
     });
     const page = mainOf((await client.get('/teacher')).body);
     const algebra = sectionCard(page, 'Algebra I — Algebra I - P1');
-    expect(algebra).toContain('Semester 1 Grade <span class="badge">closed</span>');
+    expect(algebra).toContain('Semester 1 Grade <span class="hint">(Semester 1)</span> <span class="badge">closed</span>');
     // Dec 18, 17:00 in Chicago.
-    expect(algebra).toContain('Final Grade <span class="badge ok">open</span> · closes Dec 18, 2026, 5:00 PM CST');
+    expect(algebra).toContain('Final Grade <span class="hint">(Semester 1)</span> <span class="badge ok">open</span> · closes Dec 18, 2026, 5:00 PM CST');
     expect(algebra).not.toContain('Citizenship');
-    expect(sectionCard(page, 'Geometry — Geometry - P3')).toContain('Semester 1 Grade <span class="badge ok">open</span>');
+    expect(sectionCard(page, 'Geometry — Geometry - P3')).toContain('Semester 1 Grade <span class="hint">(Semester 1)</span> <span class="badge ok">open</span>');
     expect(sectionCard(page, 'Chemistry — Chemistry - P5')).toContain('<span class="badge">unknown</span>');
   });
 

@@ -62,7 +62,7 @@ function sectionCard(s: SectionView, view: TeacherView, options: TeacherPageOpti
   <p class="meta">${section.classCode ? html`Section ${section.classCode} · ` : ''}${s.schoolName} · ${section.students} ${section.students === 1 ? 'student' : 'students'}<br>
   <span class="mono">${section.sectionSchoolCode}</span></p>
   ${view.mustOptIn ? optInControl(s, name, options) : ''}
-  ${windowsBlock(s, options.timezone)}
+  ${windowsBlock(s, view.termTitles, options.timezone)}
   ${lastRunBlock(s, view)}
 </article>`;
 }
@@ -80,17 +80,18 @@ function optInControl(s: SectionView, name: string, options: TeacherPageOptions)
 </form>`;
 }
 
-function windowsBlock(s: SectionView, timezone: string): SafeHtml {
+function windowsBlock(s: SectionView, termTitles: ReadonlyMap<string, string>, timezone: string): SafeHtml {
   if (!s.windows.known) return html`<p><strong>Grading window:</strong> <span class="badge">unknown</span> <span class="hint">${s.windows.reason}</span></p>`;
   if (s.windows.items.length === 0) return html`<p><strong>Grading window:</strong> <span class="hint">no grading task of this section is set up for passback in Infinite Campus.</span></p>`;
   return html`<p><strong>Grading windows</strong></p>
-<ul>${s.windows.items.map((item) => html`<li>${windowLine(item, timezone)}</li>`)}</ul>`;
+<ul>${s.windows.items.map((item) => html`<li>${windowLine(item, termTitles, timezone)}</li>`)}</ul>`;
 }
 
-function windowLine(item: LineItemWindow, timezone: string): SafeHtml {
+function windowLine(item: LineItemWindow, termTitles: ReadonlyMap<string, string>, timezone: string): SafeHtml {
+  const term = item.termSourcedId ? (termTitles.get(item.termSourcedId) ?? item.termSourcedId) : null;
   const badge = item.open ? html`<span class="badge ok">open</span>` : html`<span class="badge">closed</span>`;
   const change = item.nextChange ? html` · ${item.nextChange.opens ? 'opens' : 'closes'} ${formatDateTime(item.nextChange.at, timezone)}` : '';
-  return html`${item.title} ${badge}${change}`;
+  return html`${item.title}${term ? html` <span class="hint">(${term})</span>` : ''} ${badge}${change}`;
 }
 
 function lastRunBlock(s: SectionView, view: TeacherView): SafeHtml {
