@@ -2,7 +2,9 @@
  * Imports the planned enrollments (`POST /enrollments/import/course`, 50 a call): additions,
  * re-flagged admins and removals (`delete: 1`) go together. Each accepted item is recorded (or,
  * for a removal, forgotten) in the store right after its slice, so a run killed midway loses
- * nothing it did; a removal Schoology reports as already gone counts as done.
+ * nothing it did; a removal Schoology reports as already gone counts as done. An addition Schoology
+ * answers 200 rather than 201 was already there (enrolled by hand): it is recorded as adopted and
+ * never removed.
  */
 import { forgetMadeEnrollments, recordMadeEnrollments, type MadeEnrollment } from '../store/schoology-enrollments.ts';
 import type { ApplyContext } from './apply-context.ts';
@@ -34,9 +36,10 @@ export async function applyEnrollments(ctx: ApplyContext, plan: KindPlan<Enrollm
         ctx.log.wrote('enrollments', write, 'failed', result.message ?? `Schoology answered ${result.code}`);
         continue;
       }
-      const enrollment = { sectionSchoolCode: write.fields.sectionSchoolCode, schoolUid: write.fields.schoolUid, admin: write.fields.admin };
+      const adopted = write.action === 'create' && result.code === 200;
+      const enrollment = { sectionSchoolCode: write.fields.sectionSchoolCode, schoolUid: write.fields.schoolUid, admin: write.fields.admin, adopted };
       (write.action === 'remove' ? removed : made).push(enrollment);
-      ctx.log.wrote('enrollments', write, outcomeOf(write.action));
+      ctx.log.wrote('enrollments', write, outcomeOf(write.action), adopted ? 'already in Schoology (enrolled by hand): adopted, never removed' : null);
     }
     await recordMadeEnrollments(ctx.store, ctx.runId, made, ctx.now());
     await forgetMadeEnrollments(ctx.store, removed);

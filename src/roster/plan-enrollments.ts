@@ -8,7 +8,7 @@
  *   members): not recorded -> created; recorded with another admin flag -> re-imported (updated).
  * - Recorded ones IC no longer lists (active) are removed (`delete: 1`); those IC still lists stay,
  *   even when their class or user is no longer provisioned. Enrollments made by hand in Schoology
- *   are never recorded, so never removed.
+ *   are never removed: gradebridge has no record of them, or recorded them as adopted.
  * - An enrollment whose class or user is not provisioned is skipped with that class's or user's reason.
  */
 import type { MadeEnrollment } from '../store/schoology-enrollments.ts';
@@ -102,7 +102,7 @@ export function planEnrollments(input: PlanEnrollmentsInput): { writes: PlannedW
 
   for (const m of [...made.values()].sort((a, b) => compareText(a.sectionSchoolCode, b.sectionSchoolCode) || compareText(a.schoolUid, b.schoolUid))) {
     const key = enrollmentKey(m.sectionSchoolCode, m.schoolUid);
-    if (listed.has(key)) continue;
+    if (listed.has(key) || m.adopted) continue;
     writes.push({
       action: 'remove',
       key,

@@ -1,7 +1,9 @@
 /**
  * What gradebridge itself made in Schoology: enrollments (section school code + school_uid, with the
  * admin flag sent) and parent links. The roster removes only what is recorded here; anything
- * enrolled by hand in Schoology is never touched.
+ * enrolled by hand in Schoology is never touched. An enrollment Schoology already had when
+ * gradebridge imported it (IC lists what someone enrolled by hand) is recorded as `adopted`, so a
+ * re-flagged admin is still compared, but it is never removed.
  */
 import { SchoologyEnrollmentRow, SchoologyParentLinkRow } from './tables.ts';
 import type { Store } from './open-store.ts';
@@ -10,6 +12,7 @@ export interface MadeEnrollment {
   sectionSchoolCode: string;
   schoolUid: string;
   admin: boolean;
+  adopted: boolean;
 }
 
 export interface MadeParentLink {
@@ -30,11 +33,11 @@ export async function readMadeEnrollments(store: Store): Promise<MadeEnrollment[
   const rows = await store.db.selectFrom('schoology_enrollments').selectAll().execute();
   return rows.map((raw) => {
     const row = SchoologyEnrollmentRow.parse(raw);
-    return { sectionSchoolCode: row.section_school_code, schoolUid: row.school_uid, admin: row.admin === 1 };
+    return { sectionSchoolCode: row.section_school_code, schoolUid: row.school_uid, admin: row.admin === 1, adopted: row.adopted === 1 };
   });
 }
 
-/** Records enrollments Schoology accepted (a re-import replaces the admin flag). */
+/** Records enrollments Schoology accepted (a re-import replaces the admin flag; whether it was adopted stays as first recorded). */
 export async function recordMadeEnrollments(store: Store, runId: string, made: readonly MadeEnrollment[], at: Date): Promise<void> {
   for (const chunk of chunks(made, insertChunk)) {
     await store.db
@@ -44,6 +47,7 @@ export async function recordMadeEnrollments(store: Store, runId: string, made: r
           section_school_code: e.sectionSchoolCode,
           school_uid: e.schoolUid,
           admin: e.admin ? (1 as const) : (0 as const),
+          adopted: e.adopted ? (1 as const) : (0 as const),
           run_id: runId,
           made_at: at.toISOString(),
         })),
@@ -60,7 +64,7 @@ export async function recordMadeEnrollments(store: Store, runId: string, made: r
 }
 
 /** Forgets enrollments removed from Schoology (or found already gone). */
-export async function forgetMadeEnrollments(store: Store, removed: readonly Omit<MadeEnrollment, 'admin'>[]): Promise<void> {
+export async function forgetMadeEnrollments(store: Store, removed: readonly Pick<MadeEnrollment, 'sectionSchoolCode' | 'schoolUid'>[]): Promise<void> {
   for (const chunk of chunks(removed, deleteChunk)) {
     await store.db
       .deleteFrom('schoology_enrollments')

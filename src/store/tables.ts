@@ -141,6 +141,7 @@ export const SchoologyEnrollmentRow = z.object({
   section_school_code: z.string(),
   school_uid: z.string(),
   admin: bool,
+  adopted: bool,
   run_id: z.string(),
   made_at: z.string(),
 });

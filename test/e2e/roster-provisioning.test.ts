@@ -253,12 +253,15 @@ describe('roster provisioning (e2e)', () => {
     await world.run();
     const before = world.sgy.state();
     world.sgy.addEnrollmentByHand('cls-alg1-p1', 'tch-2002', true);
+    // Enrolled by hand, and then listed by IC too: Schoology already has it when gradebridge imports it.
+    world.sgy.addEnrollmentByHand('cls-alg1-p1', 'tch-2003', true);
     const changed = '2026-11-30T08:00:00.000Z';
     await world.changeIc((d) => {
       const student = structuredClone(d.users.find((u) => u.sourcedId === 'stu-1001')!);
       Object.assign(student, { sourcedId: 'stu-1061', username: 'new.student', givenName: 'New', familyName: 'Student', identifier: '801061', email: 'new.student@students.maplevalley.k12.us', agents: [], dateLastModified: changed });
       d.users.push(student);
       d.enrollments.push({ ...structuredClone(d.enrollments.find((e) => e.sourcedId === 'enr-cls-alg1-p1-stu-1001')!), sourcedId: 'enr-new', user: 'stu-1061', dateLastModified: changed });
+      d.enrollments.push({ ...structuredClone(d.enrollments.find((e) => e.sourcedId === 'enr-cls-alg1-p1-tch-2001')!), sourcedId: 'enr-co-teacher', user: 'tch-2003', dateLastModified: changed });
       d.enrollments = d.enrollments.filter((e) => !(e.class === 'cls-alg1-p1' && e.user === 'stu-1002'));
       Object.assign(d.classes.find((c) => c.sourcedId === 'cls-bio-p3')!, { title: 'Biology - P3 (Lab)', dateLastModified: changed });
       Object.assign(d.classes.find((c) => c.sourcedId === 'cls-gov-s1')!, { terms: ['lhs-2027-q2'], dateLastModified: changed });
@@ -269,7 +272,7 @@ describe('roster provisioning (e2e)', () => {
     expect(summary.counts).toMatchObject({
       users: { created: 1, updated: 0, failed: 0 },
       sections: { created: 0, updated: 2, failed: 0 },
-      enrollments: { created: 1, updated: 1, failed: 0 },
+      enrollments: { created: 2, updated: 1, failed: 0 },
       courses: { created: 0, updated: 0 },
     });
 
@@ -293,17 +296,24 @@ describe('roster provisioning (e2e)', () => {
     expect(alg1).not.toContain('stu-1002:0');
     const writes = world.sgy.requests().filter((r) => r.method !== 'GET');
     expect(writes.map((r) => `${r.method} ${r.path.replace(/\d+/g, 'N')} ${r.items ?? ''}`).sort()).toEqual([
-      'POST /vN/enrollments/import/course 2',
+      'POST /vN/enrollments/import/course 3',
       'POST /vN/users 1',
       'PUT /vN/sections/N ',
       'PUT /vN/sections/N ',
     ]);
 
-    // Once more: nothing left to do, and the hand-made enrollment is still there.
+    // Once more: nothing left to do. Then IC drops the co-teacher: the enrollment was made by hand, so it stays.
     world.sgy.resetRequestLog();
     await world.run();
     expect(world.sgy.writeCount()).toBe(0);
-    expect(world.sgy.state().enrollments.some((e) => e.section_school_code === 'cls-alg1-p1' && e.school_uid === 'tch-2002' && e.byHand)).toBe(true);
+    await world.changeIc((d) => {
+      d.enrollments = d.enrollments.filter((e) => e.sourcedId !== 'enr-co-teacher');
+    });
+    const dropped = await world.run();
+    expect(dropped.counts).toMatchObject({ enrollments: { created: 0, updated: 0, failed: 0 } });
+    expect(world.sgy.writeCount()).toBe(0);
+    const byHand = world.sgy.state().enrollments.filter((e) => e.section_school_code === 'cls-alg1-p1' && e.byHand).map((e) => e.school_uid);
+    expect(byHand.sort()).toEqual(['tch-2002', 'tch-2003']);
   });
 
   it('reports exactly the bulk items Schoology refused inside a 200, provisions the rest, and finishes on the next run', async () => {

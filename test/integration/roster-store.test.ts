@@ -20,12 +20,13 @@ describe.each(storeKinds)('roster store tables on %s', (kind) => {
   it('records the enrollments gradebridge made, replaces a re-imported admin flag, and forgets removed ones in bulk', async () => {
     store = await openFreshStore(kind);
     const at = new Date('2026-12-02T15:00:00Z');
-    const made = Array.from({ length: 1203 }, (_, i) => ({ sectionSchoolCode: `cls-${i % 7}`, schoolUid: `stu-${i}`, admin: i % 100 === 0 }));
+    const made = Array.from({ length: 1203 }, (_, i) => ({ sectionSchoolCode: `cls-${i % 7}`, schoolUid: `stu-${i}`, admin: i % 100 === 0, adopted: i === 1 }));
     await recordMadeEnrollments(store, 'run-1', made, at);
-    await recordMadeEnrollments(store, 'run-2', [{ sectionSchoolCode: 'cls-1', schoolUid: 'stu-1', admin: true }], at);
+    await recordMadeEnrollments(store, 'run-2', [{ sectionSchoolCode: 'cls-1', schoolUid: 'stu-1', admin: true, adopted: false }], at);
     const read = await readMadeEnrollments(store);
     expect(read).toHaveLength(1203);
-    expect(read.find((e) => e.schoolUid === 'stu-1')).toEqual({ sectionSchoolCode: 'cls-1', schoolUid: 'stu-1', admin: true });
+    expect(read.find((e) => e.schoolUid === 'stu-1')).toEqual({ sectionSchoolCode: 'cls-1', schoolUid: 'stu-1', admin: true, adopted: true });
+    expect(read.find((e) => e.schoolUid === 'stu-2')?.adopted).toBe(false);
     await forgetMadeEnrollments(store, made.slice(0, 600).map(({ sectionSchoolCode, schoolUid }) => ({ sectionSchoolCode, schoolUid })));
     const left = await readMadeEnrollments(store);
     expect(left).toHaveLength(603);

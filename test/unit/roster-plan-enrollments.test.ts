@@ -69,7 +69,7 @@ const userScope = (guardian: boolean): UserScope => ({
 });
 
 describe('planEnrollments', () => {
-  it('imports new ones, re-imports a changed admin flag, removes only recorded ones IC dropped', () => {
+  it('imports new ones, re-imports a changed admin flag, removes only recorded ones IC dropped (never adopted ones)', () => {
     const plan = planEnrollments({
       enrollments: [
         enr('c1', 't1', 'teacher'),
@@ -89,11 +89,12 @@ describe('planEnrollments', () => {
       classScope,
       userScope: userScope(false),
       made: [
-        { sectionSchoolCode: 'c1', schoolUid: 'uid-t1', admin: true },
-        { sectionSchoolCode: 'c1', schoolUid: 'uid-s1', admin: true },
-        { sectionSchoolCode: 'c2', schoolUid: 'uid-s2', admin: false },
-        { sectionSchoolCode: 'c3', schoolUid: 'uid-s1', admin: false },
-        { sectionSchoolCode: 'c1', schoolUid: 'uid-x', admin: false },
+        { sectionSchoolCode: 'c1', schoolUid: 'uid-t1', admin: true, adopted: false },
+        { sectionSchoolCode: 'c1', schoolUid: 'uid-s1', admin: true, adopted: true },
+        { sectionSchoolCode: 'c2', schoolUid: 'uid-s2', admin: false, adopted: false },
+        { sectionSchoolCode: 'c3', schoolUid: 'uid-s1', admin: false, adopted: false },
+        { sectionSchoolCode: 'c1', schoolUid: 'uid-x', admin: false, adopted: false },
+        { sectionSchoolCode: 'c2', schoolUid: 'uid-t1', admin: true, adopted: true },
       ],
     });
     expect(plan.unchanged).toBe(1);

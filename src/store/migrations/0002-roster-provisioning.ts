@@ -11,6 +11,8 @@ export async function up(db: Kysely<unknown>, _dialect: StoreDialect): Promise<v
     .addColumn('section_school_code', 'varchar(255)', (c) => c.notNull())
     .addColumn('school_uid', 'varchar(255)', (c) => c.notNull())
     .addColumn('admin', 'integer', (c) => c.notNull())
+    // 1: Schoology already had it when gradebridge imported it (made by hand): never removed.
+    .addColumn('adopted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('run_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('made_at', 'varchar(40)', (c) => c.notNull())
     .addPrimaryKeyConstraint('schoology_enrollments_pk', ['section_school_code', 'school_uid'])
