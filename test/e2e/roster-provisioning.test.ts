@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rosterProvisioning } from '../../pipelines/roster-provisioning.ts';
@@ -15,7 +16,7 @@ import type { RosterCounts } from '../../pipelines/run-summary.ts';
 import { fixturesDir, loadDistrictDataset, startIcSandbox, type IcDataset, type IcSandbox } from '../../sandbox/ic/server.ts';
 import { startSchoologySandbox, type SchoologySandbox, type SchoologyState } from '../../sandbox/schoology/server.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { readRosterSnapshot } from '../../src/store/roster-mappings.ts';
 import { listRowOutcomes } from '../../src/store/row-outcomes.ts';
@@ -116,6 +117,8 @@ interface WorldOptions {
   mappingsOnly?: boolean;
   vendorKey?: boolean;
   schoologyMaxAttempts?: number;
+  /** Collects the run's log lines (pino JSON). */
+  logLines?: string[];
 }
 
 const worlds: World[] = [];
@@ -170,7 +173,11 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     { baseDir: dir, env },
   );
-  const ctx: PipelineContext = { config, store, logger: silentLogger(), now: () => now };
+  const lines = options.logLines;
+  const logger = lines
+    ? createLogger({ level: 'info', pretty: false, destination: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString('utf8').trim().split('\n')), done()) }) })
+    : silentLogger();
+  const ctx: PipelineContext = { config, store, logger, now: () => now };
   const world: World = {
     get ic() {
       return ic;
@@ -380,7 +387,8 @@ describe('roster provisioning (e2e)', () => {
   });
 
   it('mappings-only mode stores every active-year class with its teachers, students and terms, and calls Schoology not once', async () => {
-    const world = await startWorld({ mappingsOnly: true, vendorKey: false });
+    const logLines: string[] = [];
+    const world = await startWorld({ mappingsOnly: true, vendorKey: false, logLines });
     const summary = await world.run();
     expect(summary.status).toBe('succeeded');
     expect(world.sgy.requests()).toEqual([]);
@@ -399,7 +407,9 @@ describe('roster provisioning (e2e)', () => {
     }
     expect(snapshot.terms.find((t) => t.sourced_id === 'lhs-2027-q1')).toMatchObject({ school_sourced_id: 'sch-lincoln', grading_period_id: null });
     expect(snapshot.users.find((u) => u.sourced_id === 'tch-2001')).toMatchObject({ uid: 'tch-2001', email: 'ecarter@maplevalley.k12.us', role: 'teacher' });
-    // Without the vendor key the grading tasks file is skipped; the roster is unaffected.
+    // Without the vendor key the grading tasks file is skipped with a warning; the roster is unaffected.
     expect(existsSync(path.join(world.dir, 'grading-tasks.csv'))).toBe(false);
+    const warnings = logLines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((entry) => entry.level === 40);
+    expect(warnings.map((w) => w.msg)).toEqual([expect.stringContaining('vendorKey')]);
   });
 });
