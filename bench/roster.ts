@@ -73,7 +73,19 @@ try {
     { baseDir: dir, env },
   );
   const store = await openStore(`sqlite:${path.join(dir, 'bench.db')}`);
-  const ctx = { config, store, logger: process.env["BENCH_LOG"] ? createLogger({ level: "info" }) : silentLogger(), now: () => new Date() };
+  let lastProgress = 0;
+  const ctx = {
+    config,
+    store,
+    logger: process.env['BENCH_LOG'] ? createLogger({ level: 'info' }) : silentLogger(),
+    now: () => new Date(),
+    // A long run shows where it is, on stderr, at most every 10 seconds.
+    onProgress: ({ stage, done, total }: { stage: string; done: number; total: number }) => {
+      if (Date.now() - lastProgress < 10_000 && done < total) return;
+      lastProgress = Date.now();
+      process.stderr.write(`  ${stage}: ${done}/${total}\n`);
+    },
+  };
   const { users, sections, enrollments } = ready.district;
   console.log(`district: ${users} users, ${sections} sections, ${enrollments} enrollments${scale > 1 ? ` (1/${scale} of the full size)` : ''}`);
 
