@@ -34,7 +34,7 @@ export function statusBadge(status: string): SafeHtml {
 export function outcomeTone(outcome: string): string {
   if (['posted', 'created', 'updated', 'deleted', 'done'].includes(outcome)) return 'ok';
   if (outcome === 'failed') return 'bad';
-  if (['unchanged', 'planned'].includes(outcome)) return '';
+  if (['unchanged', 'planned', 'rows'].includes(outcome)) return '';
   return 'warn';
 }
 

@@ -65,7 +65,7 @@ export function runDetailPage(p: RunDetailPage): SafeHtml {
 <h1>${title}</h1>
 ${run.error ? html`<div class="banner bad" role="alert"><strong>${run.error.code}</strong>: ${run.error.message}</div>` : ''}
 ${run.dryRun && run.status !== 'running' && run.status !== 'failed' ? runForRealForm(p.csrfToken, run) : ''}
-<div class="cards">
+<div class="columns wide-right">
   <section class="card" aria-labelledby="facts"><h2 id="facts">Run</h2>${facts(run, p.timezone)}</section>
   <section class="card" aria-labelledby="counts"><h2 id="counts">Counts</h2>${counts(run)}</section>
 </div>

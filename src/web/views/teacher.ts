@@ -35,9 +35,7 @@ ${view.mustOptIn && editable && notOptedIn > 0
 ${view.groups.map(
   (group) => html`<section aria-labelledby="term-${slug(group.label)}">
   <h2 id="term-${slug(group.label)}">${group.label}${group.dates ? html` <span class="hint">(${group.dates})</span>` : ''}</h2>
-  <div class="cards">
-    ${group.sections.map((s) => sectionCard(s, view, options))}
-  </div>
+  ${group.sections.map((s) => sectionCard(s, view, options))}
 </section>`,
 )}`;
 }
@@ -59,11 +57,13 @@ function sectionCard(s: SectionView, view: TeacherView, options: TeacherPageOpti
   const headingId = `section-${slug(section.sectionSchoolCode)}`;
   return html`<article class="card" aria-labelledby="${headingId}">
   <h3 id="${headingId}">${name}</h3>
-  <p class="meta">${section.classCode ? html`Section ${section.classCode} · ` : ''}${s.schoolName} · ${section.students} ${section.students === 1 ? 'student' : 'students'}<br>
-  <span class="mono">${section.sectionSchoolCode}</span></p>
+  <p class="meta">${section.classCode ? html`Section ${section.classCode} · ` : ''}${s.schoolName} · ${section.students} ${section.students === 1 ? 'student' : 'students'} · <span class="mono">${section.sectionSchoolCode}</span></p>
   ${view.mustOptIn ? optInControl(s, name, options) : ''}
-  ${windowsBlock(s, view.termTitles, options.timezone)}
-  ${lastRunBlock(s, view)}
+  <div class="columns">
+    <div>${windowsBlock(s, view.termTitles, options.timezone)}</div>
+    <div>${lastRunSummary(s, view)}</div>
+  </div>
+  ${studentDetail(s)}
 </article>`;
 }
 
@@ -84,7 +84,7 @@ function windowsBlock(s: SectionView, termTitles: ReadonlyMap<string, string>, t
   if (!s.windows.known) return html`<p><strong>Grading window:</strong> <span class="badge">unknown</span> <span class="hint">${s.windows.reason}</span></p>`;
   if (s.windows.items.length === 0) return html`<p><strong>Grading window:</strong> <span class="hint">no grading task of this section is set up for passback in Infinite Campus.</span></p>`;
   return html`<p><strong>Grading windows</strong></p>
-<ul>${s.windows.items.map((item) => html`<li>${windowLine(item, termTitles, timezone)}</li>`)}</ul>`;
+<ul class="windows">${s.windows.items.map((item) => html`<li>${windowLine(item, termTitles, timezone)}</li>`)}</ul>`;
 }
 
 function windowLine(item: LineItemWindow, termTitles: ReadonlyMap<string, string>, timezone: string): SafeHtml {
@@ -94,12 +94,16 @@ function windowLine(item: LineItemWindow, termTitles: ReadonlyMap<string, string
   return html`${item.title}${term ? html` <span class="hint">(${term})</span>` : ''} ${badge}${change}`;
 }
 
-function lastRunBlock(s: SectionView, view: TeacherView): SafeHtml {
-  if (!view.lastRun) return html``;
+function lastRunSummary(s: SectionView, view: TeacherView): SafeHtml {
+  if (!view.lastRun) return html`<p><strong>Last grade run:</strong> <span class="hint">none yet.</span></p>`;
   if (s.outcomes.length === 0) return html`<p><strong>Last grade run:</strong> <span class="hint">this section had no grades in the export it read.</span></p>`;
   return html`<p><strong>Last grade run</strong></p>
-<ul class="counts" aria-label="Last grade run for this section">${s.counts.map(([outcome, n]) => html`<li>${outcomeBadge(outcome, n)}</li>`)}</ul>
-<details>
+<ul class="counts" aria-label="Last grade run for this section">${s.counts.map(([outcome, n]) => html`<li>${outcomeBadge(outcome, n)}</li>`)}</ul>`;
+}
+
+function studentDetail(s: SectionView): HtmlValue {
+  if (s.outcomes.length === 0) return null;
+  return html`<details>
   <summary>Per-student detail (${s.outcomes.length})</summary>
   <div class="table-wrap"><table>
     <thead><tr><th scope="col">Student</th><th scope="col">Grading period</th><th scope="col" class="num">Task</th><th scope="col" class="num">Score</th><th scope="col">Letter</th><th scope="col">Result</th></tr></thead>
