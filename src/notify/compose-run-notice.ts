@@ -9,8 +9,9 @@
  *   morning without a file sends one mail. Runs started by hand never send it: the admin is there.
  * - `failed`: any other failed run.
  * - `partial`: a partial run (some results or writes refused), even when its file was not new.
- * A successful run sends nothing. Each run decides alone: a run that fails again the next day
- * notifies again.
+ * A successful run sends nothing, nor does a run stopped because gradebridge itself was stopped
+ * (RUN_STOPPED: a restart is not a failure to act on; the next run finishes the work). Each run
+ * decides alone: a run that fails again the next day notifies again.
  */
 import { DateTime } from 'luxon';
 import { remedies } from '../errors.ts';
@@ -23,7 +24,7 @@ import type { NoticeBlock, NoticeDocument } from './notice-document.ts';
 export type RunNoticeKind = 'failed' | 'partial' | 'no-new-file';
 
 export function decideRunNotice(run: Run, previousFileRun: Run | null): RunNoticeKind | null {
-  if (run.dryRun || run.status === 'running') return null;
+  if (run.dryRun || run.status === 'running' || run.error?.code === 'RUN_STOPPED') return null;
   const scheduled = run.trigger === 'schedule' || run.trigger === 'catch-up';
   if (run.pipeline === 'grades' && scheduled) {
     if (run.status === 'failed' && run.error?.code === 'EXPORT_MISSING') return 'no-new-file';
