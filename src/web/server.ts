@@ -22,6 +22,7 @@ import type { Store } from '../store/open-store.ts';
 import type { LineItem } from '../types.ts';
 import { configuredMailSender, type SendMail } from './send-sign-in-link.ts';
 import { createSectionWindowLookup } from './section-windows.ts';
+import { logSafeUrl } from './log-safe-url.ts';
 import { hasValidCsrfToken, loadSession } from './session.ts';
 import { sendMessage, type WebDeps } from './web-deps.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -110,7 +111,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   app.addHook('onRequest', loadSession(deps));
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || hasValidCsrfToken(request)) return undefined;
-    logger.warn({ url: redactUrl(request.url) }, 'POST refused: missing or wrong CSRF token');
+    logger.warn({ url: logSafeUrl(request.url) }, 'POST refused: missing or wrong CSRF token');
     return sendMessage(request, reply, 403, csrfRefusedPage());
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -119,7 +120,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    logger.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    logger.info({ method: request.method, url: logSafeUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.addHook('onClose', async () => {
     mail?.close();
@@ -131,7 +132,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     const status = error.statusCode ?? 500;
     if (status === 429) return sendMessage(request, reply, 429, tooManyRequestsPage());
     if (status >= 400 && status < 500) return sendMessage(request, reply, status, badRequestPage('The request was not understood.'));
-    logger.error({ err: error, url: redactUrl(request.url) }, 'status page error');
+    logger.error({ err: error, url: logSafeUrl(request.url) }, 'status page error');
     return sendMessage(request, reply, 500, serverErrorPage());
   });
 
@@ -174,9 +175,4 @@ function linkBase(config: Config, app: FastifyInstance): string {
   const configured = config.web?.publicUrl;
   if (configured) return configured.replace(/\/+$/, '');
   return listeningUrl(app) ?? `http://${config.web?.host ?? defaults.webHost}:${config.web?.port ?? defaults.webPort}`;
-}
-
-/** Sign-in tokens never reach a log line. */
-export function redactUrl(url: string): string {
-  return url.replace(/^\/sign-in\/[^/?#]+/, '/sign-in/[token]');
 }

@@ -51,7 +51,7 @@ describe('admin pages', () => {
     const far = await start(webTestConfig({ extra: { infiniteCampus: { ...icConfig(), credentialsExpire: '2027-05-01' } } }));
     const farPage = mainOf((await far.get('/admin')).body);
     expect(farPage).not.toContain('class="banner');
-    expect(farPage).toContain('Expire on <strong>2027-05-01</strong>');
+    expect(farPage).toContain('Expire on <strong>2027-05-01</strong>, in 150 days.');
     await app.close();
     await store.close();
     const past = await start(webTestConfig({ extra: { infiniteCampus: { ...icConfig(), credentialsExpire: '2026-11-30' } } }));

@@ -16,6 +16,13 @@ export function credentialBanner(expires: string | undefined, now: Date, timezon
   return null;
 }
 
+function expiryText(expires: string | undefined, now: Date, timezone: string): HtmlValue {
+  if (!expires) return 'No expiry date is configured (infiniteCampus.credentialsExpire).';
+  const days = daysUntil(expires, districtToday(now, timezone));
+  if (days < 0) return html`Expired on <strong>${expires}</strong>.`;
+  return html`Expire on <strong>${expires}</strong>, ${days === 0 ? 'today' : `in ${days} ${days === 1 ? 'day' : 'days'}`}.`;
+}
+
 export interface AdminOverview {
   now: Date;
   timezone: string;
@@ -35,7 +42,7 @@ ${credentialBanner(o.credentialsExpire, o.now, o.timezone)}
 <div class="cards">
   <section class="card" aria-labelledby="creds">
     <h2 id="creds">Infinite Campus credentials</h2>
-    <p>${o.credentialsExpire ? html`Expire on <strong>${o.credentialsExpire}</strong> (${daysUntil(o.credentialsExpire, districtToday(o.now, o.timezone))} days).` : 'No expiry date is configured (infiniteCampus.credentialsExpire).'}</p>
+    <p>${expiryText(o.credentialsExpire, o.now, o.timezone)}</p>
   </section>
   <section class="card" aria-labelledby="links">
     <h2 id="links">Go to</h2>
