@@ -1,9 +1,10 @@
 /**
  * `gradebridge demo`, as a newcomer runs it: the real bin in a fresh, empty folder, no config, no
  * accounts. `--once` runs both pipelines on the fixture district and exits; served, it prints the
- * status page and working sign-in links, and stops on Ctrl-C.
+ * status page and working sign-in links, and stops on Ctrl-C. `sandbox` prints a config that
+ * `check` passes with.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -92,5 +93,44 @@ describe('gradebridge demo', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('gradebridge demo: stopping');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('gradebridge sandbox', () => {
+  it('prints addresses, credentials and a config that `gradebridge check` passes with, until stopped', async () => {
+    const cwd = emptyFolder();
+    const sandbox = startCli(['sandbox'], { cwd, timeoutMs: 180_000 });
+    const stdout = sandbox.child.stdout;
+    if (!stdout) throw new Error('no stdout');
+    const printed = await waitForOutput(stdout, /Try: gradebridge check/, 120_000);
+    expect(printed).toMatch(/^Infinite Campus {2}http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(printed).toMatch(/^SFTP {13}sftp:\/\/schoology@127\.0\.0\.1:\d+\/export$/m);
+    expect(printed).toMatch(/^ {2}host key {17}SHA256:[A-Za-z0-9+/]{43}$/m);
+
+    // The printed config and secrets, as a person would copy them.
+    const lines = printed.split('\n');
+    const env: Record<string, string> = {};
+    for (const line of lines.filter((l) => l.startsWith('  export '))) {
+      for (const pair of line.trim().slice('export '.length).split(' ')) {
+        const [key, value] = pair.split('=');
+        if (key && value) env[key] = value;
+      }
+    }
+    const start = lines.findIndex((l) => l.startsWith('  store: '));
+    const end = lines.findIndex((l, i) => i > start && l.trim() === '');
+    const configFile = path.join(cwd, 'gradebridge.yaml');
+    writeFileSync(configFile, `${lines.slice(start, end).map((l) => l.slice(2)).join('\n')}\n`);
+
+    const check = await runCli(['check', '--config', configFile], { cwd, env });
+    expect(check.stdout).toMatch(/^ok\s+sftp\s+.*host key matches, 2 export files/m);
+    expect(check.stdout).toMatch(/^ok\s+ic\s+.*gradebook read with the vendor header$/m);
+    expect(check.stdout).toMatch(/^ok\s+schoology\s/m);
+    expect(check.stdout).toMatch(/^ok\s+smtp\s/m);
+    expect(check.code).toBe(0);
+
+    sandbox.child.kill('SIGTERM');
+    const result = await sandbox.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('gradebridge sandbox: stopped');
   });
 });
