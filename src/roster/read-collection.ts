@@ -93,7 +93,8 @@ export async function readRosterCollection<Ic extends { sourcedId: string; dateL
     for (const record of changed.records) stored.set(record.sourcedId, record);
     if (options.persist) {
       await upsertSourceObjects(options.store, collection.name, changed.records.map((r) => ({ sourcedId: r.sourcedId, data: JSON.stringify(r) })));
-      const watermark = changed.complete && changed.watermark !== null ? Math.max(changed.watermark, Date.parse(usable.watermark)) : null;
+      // Nothing changed keeps the watermark; an object without a date makes the next read a full one.
+      const watermark = changed.complete ? Math.max(changed.watermark ?? 0, Date.parse(usable.watermark)) : null;
       await writeState(options.store, stateKey(collection.name), JSON.stringify({ ...usable, watermark: watermark === null ? null : new Date(watermark).toISOString() }));
     }
     return { records: [...stored.values()], mode: 'delta', fetched: changed.fetched };

@@ -115,6 +115,26 @@ describe('reading the roster from IC', () => {
     );
   });
 
+  it('keeps the watermark when a delta returns nothing', async () => {
+    const dataset = loadDistrictDataset();
+    let ic = await start(dataset);
+    const store = await storeFor();
+    await read(await icFor(ic, 'oneroster-1.2'), store);
+    const before = JSON.parse((await readState(store, 'roster.read.users')) ?? '{}') as { watermark: string };
+    // IC drops the user(s) stamped last (without a tobedeleted mark): the next delta finds nothing newer.
+    const changed = structuredClone(dataset);
+    changed.users = changed.users.filter((u) => Date.parse(u.dateLastModified) <= Date.parse(before.watermark) - 3600_000);
+    const port = Number(new URL(ic.url).port);
+    await ic.close();
+    ic = await start(changed, port);
+    const client = await icFor(ic, 'oneroster-1.2');
+    await read(client, store);
+    expect(JSON.parse((await readState(store, 'roster.read.users')) ?? '{}')).toMatchObject({ watermark: before.watermark });
+    ic.resetRequestLog();
+    await read(client, store);
+    expect(filters(ic)['users']).toBe(deltaFilter([before.watermark]));
+  });
+
   it('reads everything again on a full run, when the IC connection changed, after a week, and stores nothing on a dry run', async () => {
     const ic = await start();
     const store = await storeFor();
