@@ -122,4 +122,15 @@ describe('stopping serve during a grade load', () => {
       await store.close();
     }
   });
+
+  it('refuses to start without web or smtp in the config (exit 2)', async () => {
+    world = await startGradeWorld();
+    const noWeb = await world.run(['serve']);
+    expect(noWeb.code).toBe(2);
+    expect(noWeb.stderr).toContain('config error: web: required for serve');
+    appendFileSync(world.configPath, 'web: { port: 0 }\n');
+    const noSmtp = await world.run(['serve']);
+    expect(noSmtp.code).toBe(2);
+    expect(noSmtp.stderr).toContain('config error: smtp: required for serve');
+  });
 });
