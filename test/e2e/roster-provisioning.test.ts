@@ -113,8 +113,8 @@ interface World {
 }
 
 interface WorldOptions {
-  /** Leave out the `schoology` block (mappings-only mode). */
-  mappingsOnly?: boolean;
+  /** Mappings-only mode: without the `schoology` block, or with it and `provision: false`. */
+  mappingsOnly?: 'no-schoology-block' | 'provision-false';
   vendorKey?: boolean;
   schoologyMaxAttempts?: number;
   /** Collects the run's log lines (pino JSON). */
@@ -156,7 +156,8 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
       },
       rosterProvisioning: {
         activeYear: '2026-2027',
-        ...(options.mappingsOnly
+        ...(options.mappingsOnly === 'provision-false' ? { provision: false } : {}),
+        ...(options.mappingsOnly === 'no-schoology-block'
           ? {}
           : {
               schoology: {
@@ -386,9 +387,9 @@ describe('roster provisioning (e2e)', () => {
     expect(existsSync(path.join(world.dir, 'grading-tasks.csv'))).toBe(false);
   });
 
-  it('mappings-only mode stores every active-year class with its teachers, students and terms, and calls Schoology not once', async () => {
+  it.each(['no-schoology-block', 'provision-false'] as const)('mappings-only mode (%s) stores every active-year class with its teachers, students and terms, and calls Schoology not once', async (mappingsOnly) => {
     const logLines: string[] = [];
-    const world = await startWorld({ mappingsOnly: true, vendorKey: false, logLines });
+    const world = await startWorld({ mappingsOnly, vendorKey: false, logLines });
     const summary = await world.run();
     expect(summary.status).toBe('succeeded');
     expect(world.sgy.requests()).toEqual([]);
