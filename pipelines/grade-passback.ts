@@ -17,15 +17,15 @@ import { createIcClient, type IcClient } from '../src/load/ic-client.ts';
 import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
 import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
-import { recordPosted, readLedger } from '../src/store/ledger.ts';
+import { recordPosted, readLedger, type LedgerEntry } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
 import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
 import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
-import { planGradePassback, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
+import { GradePlanBuilder, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
 import type { GradePassbackConfig } from '../src/config/schema.ts';
-import type { ExportRecord, LineItem } from '../src/types.ts';
+import type { LineItem, PlannedResult } from '../src/types.ts';
 import type { PipelineContext, RunRequest } from './context.ts';
 import { PipelineStop, type PipelineBody, type PipelineResult } from './run-pipeline.ts';
 import type { GradeCounts } from './run-summary.ts';
@@ -49,22 +49,22 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     await recordRunSource(ctx.store, runId, { remotePath: file.remotePath, size: file.size, mtime: file.mtime, sha256: file.sha256 });
     ctx.logger.info({ file: file.remotePath, size: file.size, sha256: file.sha256 }, 'export file downloaded');
 
-    // 2. Read rows: header aliases, per-row validation (invalid rows are outcomes, not stops).
-    const records = await readAllRecords(createReadStream(file.localPath), grades);
-    rows = records.length;
+    // 2-4. Read rows (header aliases, per-row validation) as they stream in, and screen each one:
+    // map, filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
+    const screening = await screenExport(ctx, request, grades, ic, file.localPath);
+    rows = screening.plan.rows;
     await guardAgainstShrunkenExport(ctx, request, grades, rows);
 
-    // 3-5. Map, filter and target line items: gather what the pure plan needs from the store and IC.
-    const plan = await planFromSources(ctx, request, grades, ic, records);
-    const storedOutcomes = plan.outcomes.map(toStoredOutcome);
-    await insertRowOutcomes(ctx.store, runId, storedOutcomes);
-    ctx.logger.info({ planned: plan.planned.length, outcomes: plan.outcomes.length }, 'plan ready');
+    // 5-6. Target line items (read from IC for the classes the screened rows reach), then plan. Every
+    // row's outcome is stored and tallied; from here on only the planned results are held.
+    const { planned, tally } = await planAndStoreOutcomes(ctx, request, runId, ic, screening);
+    ctx.logger.info({ planned: planned.length, outcomes: tally.outcomes }, 'plan ready');
 
     // 6. A dry run stops here: the plan is stored and printed, nothing is sent.
-    if (request.dryRun) return finish(plan, { answers: new Map() }, rows, sourceFile);
+    if (request.dryRun) return finish(tally, planned.length, { answers: new Map() }, rows, sourceFile);
 
     // 7. Load: PUT each result (bounded concurrency, retries), the ledger written after each success.
-    const load = await postResults(ic, plan.planned, {
+    const load = await postResults(ic, planned, {
       letterGrades: grades.letterGrades,
       now: ctx.now,
       concurrency: grades.concurrency,
@@ -82,9 +82,9 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     }
 
     // 8. Reconcile a sample (or all, with --verify) of what IC now holds against what was sent.
-    const verification = await reconcileResults(ic, plan.planned, load.postedIds, { all: request.verify === true, sample: grades.verifySample });
+    const verification = await reconcileResults(ic, planned, load.postedIds, { all: request.verify === true, sample: grades.verifySample });
     if (verification.mismatched.length > 0) ctx.logger.warn({ mismatched: verification.mismatched.slice(0, 20) }, 'IC holds results that differ from what was posted');
-    return finish(plan, load, rows, sourceFile, verification);
+    return finish(tally, planned.length, load, rows, sourceFile, verification);
   } catch (error) {
     if (error instanceof GradebridgeError && !(error instanceof PipelineStop)) {
       throw new PipelineStop(error, { rows, sourceFile, counts: emptyCounts(rows) });
@@ -100,12 +100,6 @@ function requireGradeConfig(ctx: PipelineContext): GradePassbackConfig {
   const grades = ctx.config.gradePassback;
   if (!grades) throw new ExportFileError('CONFIG_INVALID', 'gradePassback is not configured.');
   return grades;
-}
-
-async function readAllRecords(input: NodeJS.ReadableStream, grades: GradePassbackConfig): Promise<ExportRecord[]> {
-  const records: ExportRecord[] = [];
-  for await (const record of readExportRows(input, { columns: grades.columns })) records.push(record);
-  return records;
 }
 
 async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequest, grades: GradePassbackConfig, rows: number): Promise<void> {
@@ -124,51 +118,27 @@ async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequ
   );
 }
 
-async function planFromSources(
+interface Screening {
+  plan: GradePlanBuilder;
+  mappingSources: GradeMappingSources;
+}
+
+/** Steps 2-4: the export streamed through the reader into the plan's screening. */
+async function screenExport(
   ctx: PipelineContext,
   request: RunRequest,
   grades: GradePassbackConfig,
   ic: IcClient,
-  records: readonly ExportRecord[],
-): Promise<GradePlan> {
-  const sections = new Set<string>();
-  for (const record of records) if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
-
+  localPath: string,
+): Promise<Screening> {
+  // Identity mapping asks IC about each section, so the sections are read first, in a pass of their own.
+  const sections = grades.identityMapping ? await readSections(localPath, grades) : new Set<string>();
   const mappingSources = await readMappingSources(ctx, grades, ic, sections);
-  const mappings = makeGradeMappings(mappingSources);
   const optedIn = await readOptedInSections(ctx.store);
-  const isOptedIn = (section: string) => optedIn.has(section);
-
-  // Line items only for classes a row can reach: mapped, in an included school, opted in.
-  const classes = new Set<string>();
-  for (const section of sections) {
-    const target = mappings.classFor(section);
-    if (!target || !mappings.schoolIncluded(target.schoolSourcedId)) continue;
-    if (grades.teachersMustOptIn && !isOptedIn(section)) continue;
-    classes.add(target.classSourcedId);
-  }
-  const lineItems = await readLineItems(ic, [...classes], ctx);
-  const calendar = ctx.config.gradingWindows.calendarFile
-    ? await readWindowCalendar(ctx.config.gradingWindows.calendarFile, { timezone: ctx.config.timezone })
-    : [];
-  const isWindowOpen = makeWindowChecker({
-    calendar,
-    now: ctx.now(),
-    schoolAliases: (school: string) => {
-      const identifier = mappingSources.schoolIdentifiers.get(school);
-      return identifier ? [identifier] : [];
-    },
-  });
-  const ledger = await readLedger(ctx.store);
   const teacherSections = request.scope?.teacher ? new Set(await sectionsOfTeacher(ctx.store, request.scope.teacher)) : undefined;
-
-  return planGradePassback({
-    records,
-    mappings,
-    isOptedIn,
-    lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
-    isWindowOpen,
-    ledgerFor: (id) => ledger.get(id),
+  const plan = new GradePlanBuilder({
+    mappings: makeGradeMappings(mappingSources),
+    isOptedIn: (section) => optedIn.has(section),
     options: {
       termTaskIds: grades.termTaskIds,
       overallTaskIds: grades.overallTaskIds,
@@ -191,6 +161,73 @@ async function planFromSources(
         : {}),
     },
   });
+  for await (const record of readExportRows(createReadStream(localPath), { columns: grades.columns })) plan.add(record);
+  return { plan, mappingSources };
+}
+
+async function readSections(localPath: string, grades: GradePassbackConfig): Promise<Set<string>> {
+  const sections = new Set<string>();
+  for await (const record of readExportRows(createReadStream(localPath), { columns: grades.columns })) {
+    if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
+  }
+  return sections;
+}
+
+/** Steps 5-6: line items of the classes rows reach (cached per run), windows and the ledger. */
+async function finishPlan(ctx: PipelineContext, request: RunRequest, ic: IcClient, screening: Screening): Promise<GradePlan> {
+  const lineItems = await readLineItems(ic, [...screening.plan.classes()], ctx);
+  ctx.logger.info({ classes: lineItems.size }, 'line items read');
+  const calendar = ctx.config.gradingWindows.calendarFile
+    ? await readWindowCalendar(ctx.config.gradingWindows.calendarFile, { timezone: ctx.config.timezone })
+    : [];
+  const isWindowOpen = makeWindowChecker({
+    calendar,
+    now: ctx.now(),
+    schoolAliases: (school: string) => {
+      const identifier = screening.mappingSources.schoolIdentifiers.get(school);
+      return identifier ? [identifier] : [];
+    },
+  });
+  // A full run sends everything whatever the ledger says, so it need not be read.
+  const ledger = request.full ? new Map<string, LedgerEntry>() : await readLedger(ctx.store);
+  return screening.plan.finish({
+    lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
+    isWindowOpen,
+    ledgerFor: (id) => ledger.get(id),
+  });
+}
+
+/** What the counts need of the outcomes once they are stored: a million rows' outcomes are not kept through the load. */
+interface OutcomeTally {
+  outcomes: number;
+  unchanged: number;
+  skipped: Record<string, number>;
+  /** One entry per `planned` outcome (rows posting the same result share it). */
+  plannedResultIds: string[];
+}
+
+const storedSlice = 5000;
+
+async function planAndStoreOutcomes(
+  ctx: PipelineContext,
+  request: RunRequest,
+  runId: string,
+  ic: IcClient,
+  screening: Screening,
+): Promise<{ planned: PlannedResult[]; tally: OutcomeTally }> {
+  const plan = await finishPlan(ctx, request, ic, screening);
+  const tally: OutcomeTally = { outcomes: plan.outcomes.length, unchanged: 0, skipped: {}, plannedResultIds: [] };
+  for (const o of plan.outcomes) {
+    if (o.outcome === 'planned') {
+      if (o.resultSourcedId) tally.plannedResultIds.push(o.resultSourcedId);
+    } else if (o.outcome === 'unchanged') tally.unchanged += 1;
+    else tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+  }
+  // Converted slice by slice, so the stored form of every outcome never exists at once.
+  for (let at = 0; at < plan.outcomes.length; at += storedSlice) {
+    await insertRowOutcomes(ctx.store, runId, plan.outcomes.slice(at, at + storedSlice).map(toStoredOutcome));
+  }
+  return { planned: plan.planned, tally };
 }
 
 /** The mapping file, the roster's stored mappings and, with identity mapping, what IC confirms. */
@@ -297,20 +334,20 @@ function emptyCounts(rows: number): GradeCounts {
  * `planned` is the number of results that would be (dry run) or were sent.
  */
 function finish(
-  plan: GradePlan,
+  tally: OutcomeTally,
+  planned: number,
   load: LoadTally,
   rows: number,
   sourceFile: string | null,
   verification?: { checked: number; mismatched: readonly string[] },
 ): PipelineResult {
-  const counts: GradeCounts = { ...emptyCounts(rows), planned: plan.planned.length };
-  const skipped: Record<string, number> = {};
-  for (const o of plan.outcomes) {
-    const outcome = o.outcome === 'planned' && o.resultSourcedId ? (load.answers.get(o.resultSourcedId) ?? 'planned') : o.outcome;
-    if (outcome === 'posted') counts.posted += 1;
-    else if (outcome === 'failed') counts.failed += 1;
-    else if (outcome === 'unchanged') counts.unchanged += 1;
-    else if (outcome !== 'planned') skipped[outcome] = (skipped[outcome] ?? 0) + 1;
+  const counts: GradeCounts = { ...emptyCounts(rows), planned, unchanged: tally.unchanged };
+  const skipped: Record<string, number> = { ...tally.skipped };
+  for (const id of tally.plannedResultIds) {
+    const answer = load.answers.get(id);
+    if (answer === 'posted') counts.posted += 1;
+    else if (answer === 'failed') counts.failed += 1;
+    else if (answer !== undefined) skipped[answer] = (skipped[answer] ?? 0) + 1;
   }
   for (const reason of Object.keys(skipped).sort()) counts.skipped[reason] = skipped[reason] ?? 0;
   return {

@@ -105,40 +105,95 @@ interface CandidateRow extends DuplicateCandidate, MappedRow {
   comment: string | null;
 }
 
+/** What screening (steps 1-4) needs: everything but the line items, windows and ledger. */
+export type GradePlanScreening = Omit<GradePlanInput, 'records' | keyof GradePlanLookups>;
+
+/** What resolving the screened rows (steps 5-7 and the plan) needs; the caller may fetch it after screening. */
+export type GradePlanLookups = Pick<GradePlanInput, 'lineItemsFor' | 'isWindowOpen' | 'ledgerFor'>;
+
 interface PlanContext {
-  input: GradePlanInput;
+  input: GradePlanScreening;
   options: GradePlanOptions;
   gradeOptions: RowGradeOptions;
   overallPeriods: ReadonlySet<string>;
   intern: (value: string) => string;
   /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
   termRowLines: Map<string, number> | null;
+}
+
+interface ResolveContext extends PlanContext {
   targets: LineItemTargets;
   windowOpen: (item: LineItem, schoolSourcedId: string) => boolean;
   results: ResultGroups;
 }
 
 export function planGradePassback(input: GradePlanInput): GradePlan {
-  const context = makePlanContext(input);
-  const screened = screenRecords(input.records, context);
-  const rows = screened.length;
-
-  // Resolved in file order; each entry is dropped once resolved, so kept rows do not outlive their outcomes.
-  const outcomes: RowOutcome[] = [];
-  screened.reverse();
-  for (let entry = screened.pop(); entry !== undefined; entry = screened.pop()) {
-    if (isCandidate(entry)) reachLineItems(entry, context, outcomes);
-    else outcomes.push(entry);
-  }
-  const planned = context.results.decide({
-    ledgerFor: input.ledgerFor,
-    letterGrades: input.options.letterGrades,
-    full: input.options.full,
-  });
-  return { planned, outcomes, rows };
+  const builder = new GradePlanBuilder(input);
+  for (const record of input.records) builder.add(record);
+  return builder.finish(input);
 }
 
-function makePlanContext(input: GradePlanInput): PlanContext {
+/**
+ * The plan fed one record at a time, so a streamed export never has to be held: `add` screens each
+ * record as it is read, `classes` names the IC classes whose line items `finish` will need, and
+ * `finish` resolves the rows in file order. Single use.
+ */
+export class GradePlanBuilder {
+  readonly #context: PlanContext;
+  /** One entry per screened row: dropped when screening ends. */
+  #duplicates: DuplicateRows | null = new DuplicateRows();
+  readonly #classes = new Set<string>();
+  #screened: Array<RowOutcome | CandidateRow> = [];
+
+  constructor(input: GradePlanScreening) {
+    this.#context = makePlanContext(input);
+  }
+
+  /** Data records added so far (rows and invalid records). */
+  get rows(): number {
+    return this.#screened.length;
+  }
+
+  add(record: ExportRecord): void {
+    if (!this.#duplicates) throw new Error('GradePlanBuilder: add after finish');
+    const entry =
+      record.kind === 'invalid' ? invalidRecordOutcome(record.record, this.#context) : screenRow(record.row, this.#context, this.#duplicates);
+    if (isCandidate(entry)) this.#classes.add(entry.classSourcedId);
+    this.#screened.push(entry);
+  }
+
+  /** IC classes of the rows that passed screening: the only line items the plan reads. */
+  classes(): ReadonlySet<string> {
+    return this.#classes;
+  }
+
+  finish(lookups: GradePlanLookups): GradePlan {
+    if (!this.#duplicates) throw new Error('GradePlanBuilder: finish called twice');
+    const { options } = this.#context;
+    const context: ResolveContext = {
+      ...this.#context,
+      targets: makeLineItemTargets(lookups.lineItemsFor, options.termTaskIds, options.overallTaskIds),
+      windowOpen: cacheWindowChecks(lookups.isWindowOpen),
+      results: new ResultGroups(),
+    };
+    const screened = this.#screened;
+    this.#screened = [];
+    this.#duplicates = null;
+    const rows = screened.length;
+
+    // Resolved in file order; each entry is dropped once resolved, so kept rows do not outlive their outcomes.
+    const outcomes: RowOutcome[] = [];
+    screened.reverse();
+    for (let entry = screened.pop(); entry !== undefined; entry = screened.pop()) {
+      if (isCandidate(entry)) reachLineItems(entry, context, outcomes);
+      else outcomes.push(entry);
+    }
+    const planned = context.results.decide({ ledgerFor: lookups.ledgerFor, letterGrades: options.letterGrades, full: options.full });
+    return { planned, outcomes, rows };
+  }
+}
+
+function makePlanContext(input: GradePlanScreening): PlanContext {
   const { options } = input;
   const singleTermTasks = options.termTaskIds.some((id) => options.overallTaskIds.includes(id));
   return {
@@ -153,19 +208,7 @@ function makePlanContext(input: GradePlanInput): PlanContext {
     overallPeriods: new Set(options.overallPeriodValues.map(normalisePeriod)),
     intern: makeInterner(),
     termRowLines: singleTermTasks ? new Map() : null,
-    targets: makeLineItemTargets(input.lineItemsFor, options.termTaskIds, options.overallTaskIds),
-    windowOpen: cacheWindowChecks(input.isWindowOpen),
-    results: new ResultGroups(),
   };
-}
-
-/** Steps 1-4 for every record; rows that pass are grouped with their duplicates. */
-function screenRecords(records: Iterable<ExportRecord>, context: PlanContext): Array<RowOutcome | CandidateRow> {
-  const duplicates = new DuplicateRows();
-  const screened: Array<RowOutcome | CandidateRow> = [];
-  for (const record of records)
-    screened.push(record.kind === 'invalid' ? invalidRecordOutcome(record.record, context) : screenRow(record.row, context, duplicates));
-  return screened;
 }
 
 /** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
@@ -234,7 +277,7 @@ function rememberTermRow(ids: MappedRow, line: number, context: PlanContext): vo
 }
 
 /** Steps 5-7 for one remembered row, then one outcome per line item it reaches. */
-function reachLineItems(candidate: CandidateRow, context: PlanContext, outcomes: RowOutcome[]): void {
+function reachLineItems(candidate: CandidateRow, context: ResolveContext, outcomes: RowOutcome[]): void {
   const { grade } = candidate;
   if (candidate.duplicates?.conflict) {
     outcomes.push(rowSkipped(candidate, candidate, 'duplicate-conflict', candidate.duplicates.conflictMessage(), grade));
@@ -260,7 +303,7 @@ function reachLineItems(candidate: CandidateRow, context: PlanContext, outcomes:
   for (const item of items) outcomes.push(lineItemOutcome(candidate, grade.score, item, context));
 }
 
-function lineItemOutcome(candidate: CandidateRow, score: number, item: LineItem, context: PlanContext): RowOutcome {
+function lineItemOutcome(candidate: CandidateRow, score: number, item: LineItem, context: ResolveContext): RowOutcome {
   const outcome: ReachingOutcome = {
     line: candidate.line,
     sectionSchoolCode: candidate.sectionSchoolCode,
@@ -288,7 +331,7 @@ function lineItemOutcome(candidate: CandidateRow, score: number, item: LineItem,
 }
 
 /** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
-function governingTermRowLine(candidate: CandidateRow, item: LineItem, context: PlanContext): number | undefined {
+function governingTermRowLine(candidate: CandidateRow, item: LineItem, context: ResolveContext): number | undefined {
   if (!candidate.overall || !context.termRowLines || item.termSourcedId === null) return undefined;
   if (!context.targets.isSingleTermTask(item.taskId)) return undefined;
   return context.termRowLines.get(termRowKey(candidate.classSourcedId, candidate.studentSourcedId, item.termSourcedId));

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { GradePlanBuilder, planGradePassback, type GradeMappings, type GradePlanOptions } from '../../src/transform/plan-grade-passback.ts';
+import type { ExportRecord, LineItem } from '../../src/types.ts';
+
+/*
+ * GradePlanBuilder is the plan fed one record at a time (the pipeline streams the export into it).
+ * Sections S1, S2, S3 -> cls-1, cls-2, cls-3 (school sch-1), S9 unmapped; S2 is not opted in;
+ * students u<n> -> stu-<n>; cls-3's only line item has its window closed.
+ */
+const classOf: Record<string, string> = { S1: 'cls-1', S2: 'cls-2', S3: 'cls-3' };
+const termOf: Record<string, string> = { q1: 't-q1', q2: 't-q2' };
+const mappings: GradeMappings = {
+  classFor: (section) => {
+    const classSourcedId = classOf[section];
+    return classSourcedId ? { classSourcedId, schoolSourcedId: 'sch-1' } : null;
+  },
+  schoolIncluded: () => true,
+  termFor: (period) => termOf[period.toLowerCase()] ?? null,
+  studentFor: (student) => (student.startsWith('u') ? `stu-${student.slice(1)}` : null),
+};
+
+const lineItems: LineItem[] = [
+  { sourcedId: 'li-1-q1', classSourcedId: 'cls-1', title: 'Q1', taskId: 101, termSourcedId: 't-q1', windowOpenFlag: true },
+  { sourcedId: 'li-1-q2', classSourcedId: 'cls-1', title: 'Q2', taskId: 101, termSourcedId: 't-q2', windowOpenFlag: true },
+  { sourcedId: 'li-1-final', classSourcedId: 'cls-1', title: 'Final', taskId: 201, termSourcedId: 't-q2', windowOpenFlag: true },
+  { sourcedId: 'li-3-q1', classSourcedId: 'cls-3', title: 'Q1', taskId: 101, termSourcedId: 't-q1', windowOpenFlag: false },
+];
+
+const options: GradePlanOptions = {
+  termTaskIds: [101],
+  overallTaskIds: [201],
+  letterGrades: false,
+  overallPeriodValues: ['Final'],
+  scoreDecimals: 2,
+  maxScore: 100,
+  decimalSeparator: '.',
+  teachersMustOptIn: true,
+  postComments: false,
+  full: false,
+};
+
+const rows: Array<[section: string, student: string, period: string, grade: string]> = [
+  ['S1', 'u1', 'Q1', '91'],
+  ['S1', 'u1', 'Q2', '88.5'],
+  ['S1', 'u1', 'Final', '90'],
+  ['S1', 'u2', 'Q1', '75'],
+  ['S1', 'u2', 'q1', '76'], // conflicts with the row above
+  ['S1', 'x3', 'Q1', '80'], // unmapped student
+  ['S2', 'u1', 'Q1', '99'], // not opted in
+  ['S9', 'u1', 'Q1', '99'], // unmapped section
+  ['S3', 'u4', 'Q1', '70'], // window closed
+  ['S1', 'u5', 'Q1', 'EX'], // invalid grade
+];
+
+function exportRecords(): ExportRecord[] {
+  const records: ExportRecord[] = rows.map(([sectionSchoolCode, studentId, gradingPeriod, grade], i) => ({
+    kind: 'row',
+    row: { line: i + 2, sectionSchoolCode, studentId, gradingPeriod, grade },
+  }));
+  records.push({ kind: 'invalid', record: { line: rows.length + 2, message: 'The record has 3 fields; the header has 5.', sectionSchoolCode: 'S1' } });
+  return records;
+}
+
+const screening = { mappings, isOptedIn: (section: string) => section !== 'S2', options };
+const lookups = {
+  lineItemsFor: (cls: string) => lineItems.filter((item) => item.classSourcedId === cls),
+  isWindowOpen: (item: LineItem) => item.windowOpenFlag === true,
+  ledgerFor: () => undefined,
+};
+
+describe('GradePlanBuilder', () => {
+  it('gives the plan planGradePassback gives for the same records, fed one at a time', () => {
+    const builder = new GradePlanBuilder(screening);
+    for (const record of exportRecords()) builder.add(record);
+    expect(builder.rows).toBe(rows.length + 1);
+    const streamed = builder.finish(lookups);
+    const whole = planGradePassback({ ...screening, ...lookups, records: exportRecords() });
+    expect(streamed).toEqual(whole);
+    expect(streamed.outcomes.map((o) => o.outcome)).toEqual([
+      'planned', 'planned', 'planned', 'duplicate-conflict', 'duplicate-conflict', 'unmapped-student', 'not-opted-in',
+      'unmapped-section', 'window-closed', 'invalid-grade', 'invalid-row',
+    ]);
+  });
+
+  it('names only the classes of rows that passed screening, and reads only their line items', () => {
+    const builder = new GradePlanBuilder(screening);
+    for (const record of exportRecords()) builder.add(record);
+    expect([...builder.classes()].sort()).toEqual(['cls-1', 'cls-3']);
+    const asked: string[] = [];
+    builder.finish({ ...lookups, lineItemsFor: (cls) => (asked.push(cls), lookups.lineItemsFor(cls)) });
+    expect(asked.sort()).toEqual(['cls-1', 'cls-3']);
+  });
+
+  it('is single use: no record after finish, no second finish', () => {
+    const builder = new GradePlanBuilder(screening);
+    const [first] = exportRecords();
+    if (first) builder.add(first);
+    expect(builder.finish(lookups).planned).toHaveLength(1);
+    expect(() => builder.finish(lookups)).toThrow(/twice/);
+    expect(() => first && builder.add(first)).toThrow(/after finish/);
+  });
+});
