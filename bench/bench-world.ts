@@ -234,6 +234,8 @@ export const PipelineRunResult = z.strictObject({
   }),
   wallMs: z.number(),
   cpuMs: z.number(),
+  /** IC requests as the client saw them: attempts (retries included) and the span of the result PUTs. */
+  icAttempts: z.strictObject({ reads: z.number(), puts: z.number(), putsAccepted: z.number(), putWindowMs: z.number() }),
   /** The pipeline's log lines, in ms from the start of the run. */
   marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number() })),
   peakRssMiB: z.number(),

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { z } from 'zod';
 import type { PipelineContext } from '../pipelines/context.ts';
+import type { IcRequestEvent } from '../src/load/ic-client.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { openStore, type Store } from '../src/store/open-store.ts';
 import type { WorldSpec } from './bench-world.ts';
@@ -19,10 +20,19 @@ export interface PhaseMark {
 
 const LogLine = z.looseObject({ msg: z.string() });
 
+/** One IC request attempt as the client saw it, with when it started and ended. */
+export interface IcAttempt {
+  method: string;
+  status: number | null;
+  startAt: number;
+  endAt: number;
+}
+
 export interface WorldContext {
   ctx: PipelineContext;
   store: Store;
   marks: PhaseMark[];
+  icAttempts: IcAttempt[];
   close(): Promise<void>;
 }
 
@@ -39,10 +49,16 @@ export async function openWorldContext(spec: WorldSpec & { storeUrl: string }): 
       },
     },
   );
+  const icAttempts: IcAttempt[] = [];
+  const onIcRequest = (event: IcRequestEvent): void => {
+    const endAt = performance.now();
+    icAttempts.push({ method: event.method, status: event.status ?? null, startAt: endAt - event.durationMs, endAt });
+  };
   return {
-    ctx: { config, store, logger, now: () => new Date() },
+    ctx: { config, store, logger, now: () => new Date(), onIcRequest },
     store,
     marks,
+    icAttempts,
     close: () => store.close(),
   };
 }

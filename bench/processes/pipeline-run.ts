@@ -1,6 +1,7 @@
 /**
  * Child process: one grade passback run through runPipeline, as the CLI starts it, against a bench
- * world. Answers the run's summary, its wall and CPU time, when its logged phases happened, and the
+ * world. Answers the run's summary, its wall and CPU time, when its logged phases happened, the IC
+ * requests the client made (and the span from the first result PUT to the last answer), and the
  * process's peak RSS.
  */
 import { performance } from 'node:perf_hooks';
@@ -27,7 +28,14 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
     const summary = await runPipeline(world.ctx, 'grades', gradePassback, { trigger, dryRun, full, scope: null });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const puts = world.icAttempts.filter((attempt) => attempt.method === 'PUT');
     return {
+      icAttempts: {
+        reads: world.icAttempts.filter((attempt) => attempt.method === 'GET').length,
+        puts: puts.length,
+        putsAccepted: puts.filter((attempt) => attempt.status !== null && attempt.status < 300).length,
+        putWindowMs: puts.length ? Math.max(...puts.map((a) => a.endAt)) - Math.min(...puts.map((a) => a.startAt)) : 0,
+      },
       summary,
       wallMs,
       cpuMs: (used.user + used.system) / 1000,

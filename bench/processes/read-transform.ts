@@ -1,14 +1,14 @@
 /**
  * Child process: read + transform only. The export file is read by the pipeline's reader and planned
- * by the pipeline's transform, with mappings, line items and opt-ins already at hand (no SFTP, IC or
- * store), holding what the pipeline holds.
+ * by the pipeline's transform, streamed one record at a time as the pipeline does, with mappings,
+ * line items and opt-ins already at hand (no SFTP, IC or store).
  */
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { readExportRows, type ExportRecord } from '../../src/extract/read-export-rows.ts';
+import { readExportRows } from '../../src/extract/read-export-rows.ts';
 import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
-import { planGradePassback } from '../../src/transform/plan-grade-passback.ts';
+import { GradePlanBuilder } from '../../src/transform/plan-grade-passback.ts';
 import type { LineItem } from '../../src/types.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
 import { planOptions, readPlanInputs } from '../plan-inputs.ts';
@@ -25,16 +25,12 @@ answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async (
     else lineItems.set(item.classSourcedId, [item]);
   }
   const optedIn = new Set(inputs.optedInSections);
-  const records: ExportRecord[] = [];
-  for await (const record of readExportRows(createReadStream(file))) records.push(record);
-  const plan = planGradePassback({
-    records,
-    mappings,
-    isOptedIn: (section) => optedIn.has(section),
+  const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options: planOptions(inputs) });
+  for await (const record of readExportRows(createReadStream(file))) builder.add(record);
+  const plan = builder.finish({
     lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
     isWindowOpen: (item) => item.windowOpenFlag === true,
     ledgerFor: () => undefined,
-    options: planOptions(inputs),
   });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: every benchmark against the design's targets, each measurement in a fresh child
+ * process, medians over rounds, ratios within a round. Prints a markdown table and writes it, with the
+ * machine it ran on, to bench/results.md. Meant to finish within 10 minutes on a 2-core machine.
+ *
+ *   npm run bench                 # 100k and 1M rows, 3 rounds
+ *   npm run bench -- --quick      # 10k and 100k rows, 1 round: a smoke run of a minute or two
+ *   npm run bench -- --runs 5 --rows 100000,500000,1000000
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { benchDir } from './child.ts';
+import { benchExtractTransform, extractTransformRows } from './extract-transform.ts';
+import { benchIncremental, incrementalRows } from './incremental.ts';
+import { benchLoad, loadRows } from './load.ts';
+import { describeMachine, markdownTable, type ResultRow } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    rows: { type: 'string' },
+    latency: { type: 'string', default: '50' },
+    out: { type: 'string', default: path.join(benchDir, 'results.md') },
+  },
+});
+
+const runs = Number(values.runs ?? (values.quick ? 1 : 3));
+const rows = (values.rows ?? (values.quick ? '10000,100000' : '100000,1000000')).split(',').map(Number);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const started = performance.now();
+const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+
+const machine = describeMachine();
+log(`gradebridge benchmarks on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, load average ${machine.loadAverage.toFixed(1)}`);
+
+const table: ResultRow[] = [];
+log(`extract + read + transform: ${rows.join(', ')} rows, ${runs} round(s)`);
+table.push(...extractTransformRows(await benchExtractTransform({ rows, runs, log })));
+log(`[${elapsed()}] load: L = ${values.latency} ms, concurrency 1, 2, 5, ${runs} round(s)`);
+table.push(...loadRows(await benchLoad({ latencyMs: Number(values.latency), concurrencies: [1, 2, 5], runs, results: 200, log })));
+log(`[${elapsed()}] incremental run after 2% of grades changed`);
+table.push(...incrementalRows(await benchIncremental({ rows: values.quick ? 2000 : 10000, changedFraction: 0.02, log })));
+const roster = await rosterSection();
+log(`[${elapsed()}] done`);
+
+const totalSeconds = (performance.now() - started) / 1000;
+const failed = table.filter((row) => row.pass === false).length;
+const report = [
+  '# gradebridge benchmark results',
+  '',
+  `- when: ${new Date().toISOString()}, ${Math.round(totalSeconds)} s in all`,
+  `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}; load average ${machine.loadAverage.toFixed(1)} at start`,
+  `- Node ${machine.node}; ${runs} round(s) per figure, medians; ratios are taken within a round, then the median`,
+  `- re-run: \`npm run bench\` (\`-- --quick\` for a smoke run); each bench also runs alone, e.g. \`node --import tsx bench/load.ts\``,
+  '',
+  markdownTable(table),
+  '',
+  `${failed === 0 ? 'Every target met.' : `${failed} target(s) not met.`}`,
+  ...(roster ? ['', '## Roster provisioning', '', roster] : []),
+  '',
+].join('\n');
+process.stdout.write(report);
+await writeFile(values.out, report);
+log(`written to ${values.out}`);
+
+/** The roster benchmark is its own script (bench/roster.ts, by the roster engineer): its output is shown as it prints it. */
+async function rosterSection(): Promise<string | null> {
+  const script = path.join(benchDir, 'roster.ts');
+  if (!existsSync(script)) return null;
+  log(`[${elapsed()}] roster provisioning (bench/roster.ts)`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return code === 0 ? output.trim() : `bench/roster.ts failed (exit ${code}):\n\n${output.trim()}`;
+}
