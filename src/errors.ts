@@ -63,6 +63,13 @@ export class RunLockedError extends GradebridgeError {
   }
 }
 
+/** The reason a run is aborted with on SIGTERM/SIGINT: recorded on the run, never mailed. */
+export function runStoppedError(): GradebridgeError {
+  return new GradebridgeError('RUN_STOPPED', 'gradebridge was stopped (SIGTERM or SIGINT) during this run.', {
+    remedy: 'Nothing to do: the next run sends what this one did not, and nothing is posted twice.',
+  });
+}
+
 export const remedies = {
   icCredentialsRejected:
     'Renew the key and secret in Infinite Campus (OneRoster connection), update the config, then request a full run.',

@@ -6,7 +6,7 @@ import { gradePassback } from '../../pipelines/grade-passback.ts';
 import { rosterProvisioning } from '../../pipelines/roster-provisioning.ts';
 import { exitCodeFor, type RunSummary } from '../../pipelines/run-summary.ts';
 import type { PipelineContext, RunRequest } from '../../pipelines/context.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, runStoppedError } from '../errors.ts';
 import { sendRunNotice } from '../notify/send-run-notice.ts';
 import type { PipelineName } from '../types.ts';
 import { formatRunSummary } from './format-summary.ts';
@@ -43,7 +43,7 @@ export async function runCommand(pipeline: PipelineName, options: RunCommandOpti
   const logger = commandLogger(io);
   const store = await openStore(config.store);
   const abort = new AbortController();
-  const stop = () => abort.abort();
+  const stop = () => abort.abort(runStoppedError());
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   const progress = io.stderr.isTTY && io.stdout.isTTY ? new SingleBar({ format: ' {stage} [{bar}] {value}/{total}', stream: io.stderr }, Presets.shades_classic) : null;

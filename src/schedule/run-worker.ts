@@ -10,7 +10,7 @@ import { processHolderId, runPipeline, type PipelineBody } from '../../pipelines
 import type { RunSummary } from '../../pipelines/run-summary.ts';
 import type { PipelineContext, RunRequest } from '../../pipelines/context.ts';
 import type { Config } from '../config/schema.ts';
-import { GradebridgeError, errorCode, errorMessage } from '../errors.ts';
+import { errorCode, errorMessage, runStoppedError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { lockTtlMs, readRunLock } from '../store/run-lock.ts';
 import {
@@ -50,11 +50,6 @@ export interface RunWorkerEvents {
 const defaultLockWait = { timeoutMs: 6 * 60 * 60_000, pollMs: 2_000 };
 
 /** Why a run stopped when the process was asked to stop: recorded on the run, and no notice is sent for it. */
-export function runStoppedError(): GradebridgeError {
-  return new GradebridgeError('RUN_STOPPED', 'gradebridge was stopped (SIGTERM or SIGINT) during this run.', {
-    remedy: 'Nothing to do: the next run sends what this one did not, and nothing is posted twice.',
-  });
-}
 
 export class RunWorker extends EventEmitter<RunWorkerEvents> {
   readonly holder: string;
