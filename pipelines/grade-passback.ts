@@ -33,7 +33,15 @@ import type { GradeCounts } from './run-summary.ts';
 export const gradePassback: PipelineBody = async (ctx, request, runId) => {
   const grades = requireGradeConfig(ctx);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-run-'));
-  const ic = createIcClient({ config: ctx.config.infiniteCampus, concurrency: grades.concurrency, logger: ctx.logger, ...(grades.maxAttempts ? { maxAttempts: grades.maxAttempts } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.onIcRequest ? { onRequest: ctx.onIcRequest } : {}) });
+  // No abort signal for the client: a stop lets the request in flight finish (and its ledger entry be
+  // written) and stops between requests instead.
+  const ic = createIcClient({
+    config: ctx.config.infiniteCampus,
+    concurrency: grades.concurrency,
+    logger: ctx.logger,
+    ...(grades.maxAttempts ? { maxAttempts: grades.maxAttempts } : {}),
+    ...(ctx.onIcRequest ? { onRequest: ctx.onIcRequest } : {}),
+  });
   let sourceFile: string | null = null;
   let rows = 0;
   try {
@@ -60,6 +68,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     const { planned, tally } = await planAndStoreOutcomes(ctx, request, runId, ic, screening);
     ctx.logger.info({ planned: planned.length, outcomes: tally.outcomes }, 'plan ready');
 
+    ctx.signal?.throwIfAborted();
     // 6. A dry run stops here: the plan is stored and printed, nothing is sent.
     if (request.dryRun) return finish(tally, planned.length, { answers: new Map() }, rows, sourceFile);
 
@@ -68,6 +77,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
       letterGrades: grades.letterGrades,
       now: ctx.now,
       concurrency: grades.concurrency,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
       onPosted: async (result) => {
         await recordPosted(ctx.store, runId, result, ctx.now());
         await updateResultOutcome(ctx.store, runId, result.resultSourcedId, 'posted', null);

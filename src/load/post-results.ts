@@ -1,7 +1,8 @@
 /**
  * Posts planned results to IC with at most `concurrency` in flight. The caller's `onPosted` writes
  * the ledger after each success, so a crash loses nothing and a re-run sends only what is missing.
- * Credentials rejected (thrown by the client) stops everything: no further result is sent.
+ * Credentials rejected (thrown by the client) stops everything: no further result is sent. A stop
+ * (SIGTERM) lets the results in flight finish and their ledger entries be written first.
  */
 import type { PlannedResult } from '../types.ts';
 import type { IcClient, PutResultOutcome } from './ic-client.ts';
@@ -13,6 +14,8 @@ export interface PostResultsOptions {
   onPosted: (result: PlannedResult) => Promise<void>;
   onRefused: (result: PlannedResult, outcome: Exclude<PutResultOutcome, { kind: 'posted' }>) => Promise<void>;
   onProgress?: (done: number, total: number) => void;
+  /** Once aborted, no further result is sent; those in flight finish, then its reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface PostResultsReport {
@@ -28,7 +31,7 @@ export async function postResults(ic: IcClient, results: readonly PlannedResult[
   let stopped: unknown = null;
 
   const worker = async (): Promise<void> => {
-    while (stopped === null && next < results.length) {
+    while (stopped === null && !options.signal?.aborted && next < results.length) {
       const result = results[next++];
       if (!result) break;
       try {
@@ -52,5 +55,6 @@ export async function postResults(ic: IcClient, results: readonly PlannedResult[
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, results.length)) }, worker);
   await Promise.all(workers);
   if (stopped !== null) throw stopped;
+  options.signal?.throwIfAborted();
   return { answers, postedIds };
 }
