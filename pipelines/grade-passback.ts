@@ -130,7 +130,8 @@ async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequ
 
 interface Screening {
   plan: GradePlanBuilder;
-  mappingSources: GradeMappingSources;
+  /** IC school sourcedId -> identifier, for window calendars that name schools either way. */
+  schoolIdentifiers: ReadonlyMap<string, string>;
 }
 
 /** Steps 2-4: the export streamed through the reader into the plan's screening. */
@@ -172,7 +173,8 @@ async function screenExport(
     },
   });
   for await (const record of readExportRows(createReadStream(localPath), { columns: grades.columns })) plan.add(record);
-  return { plan, mappingSources };
+  // Only the lookups built from the mapping sources are kept, not the roster rows they came from.
+  return { plan, schoolIdentifiers: mappingSources.schoolIdentifiers };
 }
 
 async function readSections(localPath: string, grades: GradePassbackConfig): Promise<Set<string>> {
@@ -194,7 +196,7 @@ async function finishPlan(ctx: PipelineContext, request: RunRequest, ic: IcClien
     calendar,
     now: ctx.now(),
     schoolAliases: (school: string) => {
-      const identifier = screening.mappingSources.schoolIdentifiers.get(school);
+      const identifier = screening.schoolIdentifiers.get(school);
       return identifier ? [identifier] : [];
     },
   });

@@ -5,7 +5,8 @@
  * (line item, student) grouping posts their grade once.
  *
  * Only rows that passed scope, mapping and opt-in take part: a row skipped before has no grade to
- * compare. Memory: one map entry per row, and a group object only where a duplicate exists.
+ * compare. Memory: one map entry per row (keyed by the row's own strings, so no key is built per row),
+ * and a group object only where a duplicate exists.
  */
 import { describeGrade, sameGrade, type RowGrade } from './row-grade.ts';
 
@@ -35,17 +36,27 @@ export class DuplicateGroup {
   }
 }
 
-export function duplicateKey(sectionSchoolCode: string, studentId: string, gradingPeriod: string): string {
-  return `${sectionSchoolCode}\u0000${studentId}\u0000${gradingPeriod.toLowerCase()}`;
-}
+type Entry = DuplicateCandidate | DuplicateGroup;
 
 export class DuplicateRows {
-  private readonly byTarget = new Map<string, DuplicateCandidate | DuplicateGroup>();
+  /** Section, then student, then the period in lower case. */
+  private readonly bySection = new Map<string, Map<string, Map<string, Entry>>>();
 
-  add(key: string, candidate: DuplicateCandidate): void {
-    const existing = this.byTarget.get(key);
+  /** `periodKey` is the grading period in lower case, so "Q1" and "q1" are one target. */
+  add(sectionSchoolCode: string, studentId: string, periodKey: string, candidate: DuplicateCandidate): void {
+    let byStudent = this.bySection.get(sectionSchoolCode);
+    if (!byStudent) {
+      byStudent = new Map();
+      this.bySection.set(sectionSchoolCode, byStudent);
+    }
+    let byPeriod = byStudent.get(studentId);
+    if (!byPeriod) {
+      byPeriod = new Map();
+      byStudent.set(studentId, byPeriod);
+    }
+    const existing = byPeriod.get(periodKey);
     if (existing === undefined) {
-      this.byTarget.set(key, candidate);
+      byPeriod.set(periodKey, candidate);
     } else if (existing instanceof DuplicateGroup) {
       existing.add(candidate);
       candidate.duplicates = existing;
@@ -53,7 +64,7 @@ export class DuplicateRows {
       const group = new DuplicateGroup(existing, candidate);
       existing.duplicates = group;
       candidate.duplicates = group;
-      this.byTarget.set(key, group);
+      byPeriod.set(periodKey, group);
     }
   }
 }

@@ -43,9 +43,18 @@ const fold = (value: string): string => value.trim().toLowerCase();
 export function makeGradeMappings(sources: GradeMappingSources): GradeMappings {
   const rosterClasses = new Map(sources.roster?.classes.map((c) => [c.sourcedId, c.schoolSourcedId]));
   const rosterUsers = new Map(sources.roster?.users.map((u) => [u.uid, u.sourcedId]));
-  const rosterEnrolled = new Set(sources.roster?.studentEnrollments.map((e) => `${e.classSourcedId}\u0000${e.userSourcedId}`));
+  // Students by class: a lookup per row builds no key string.
+  const rosterEnrolled = new Map<string, Set<string>>();
+  for (const e of sources.roster?.studentEnrollments ?? []) {
+    const students = rosterEnrolled.get(e.classSourcedId);
+    if (students) students.add(e.userSourcedId);
+    else rosterEnrolled.set(e.classSourcedId, new Set([e.userSourcedId]));
+  }
+  // The closures below keep only these, not the roster rows the lookups were built from.
+  const { identity, schoolIdentifiers } = sources;
+  const usesMappingFile = sources.mappingFile !== null;
   const schoolKeys = (schoolSourcedId: string): string[] => {
-    const identifier = sources.schoolIdentifiers.get(schoolSourcedId);
+    const identifier = schoolIdentifiers.get(schoolSourcedId);
     return identifier ? [fold(schoolSourcedId), fold(identifier)] : [fold(schoolSourcedId)];
   };
 
@@ -65,38 +74,54 @@ export function makeGradeMappings(sources: GradeMappingSources): GradeMappings {
     }
   }
 
+  const findTerm = (gradingPeriod: string, schoolSourcedId: string): string | null => {
+    if (usesMappingFile) {
+      for (const key of schoolKeys(schoolSourcedId)) {
+        const term = fileTerms.get(`${fold(gradingPeriod)}\u0000${key}`);
+        if (term) return term;
+      }
+      return null;
+    }
+    const candidates = (rosterTerms.get(fold(gradingPeriod)) ?? []).filter(
+      (t) => t.schoolSourcedId === null || t.schoolSourcedId === schoolSourcedId,
+    );
+    // Two IC terms behind one Schoology period for the same school would be a guess: unmapped.
+    if (candidates.length === 1) return candidates[0]?.sourcedId ?? null;
+    if (candidates.length > 1) return null;
+    const period = gradingPeriod.trim();
+    return identity?.termIds.has(period) ? period : null;
+  };
+  const termsSeen = new Map<string, Map<string, string | null>>();
+
   return {
     classFor(sectionSchoolCode) {
       const rosterSchool = rosterClasses.get(sectionSchoolCode);
       if (rosterSchool !== undefined) return { classSourcedId: sectionSchoolCode, schoolSourcedId: rosterSchool };
-      const icClass = sources.identity?.classes.get(sectionSchoolCode);
+      const icClass = identity?.classes.get(sectionSchoolCode);
       return icClass ? { classSourcedId: sectionSchoolCode, schoolSourcedId: icClass.schoolSourcedId } : null;
     },
     schoolIncluded(schoolSourcedId) {
-      if (!sources.mappingFile) return true;
+      if (!usesMappingFile) return true;
       return schoolKeys(schoolSourcedId).some((key) => fileSchools.has(key));
     },
     termFor(gradingPeriod, schoolSourcedId) {
-      if (sources.mappingFile) {
-        for (const key of schoolKeys(schoolSourcedId)) {
-          const term = fileTerms.get(`${fold(gradingPeriod)}\u0000${key}`);
-          if (term) return term;
-        }
-        return null;
+      // Asked once per row, about a handful of (period, school) pairs.
+      let bySchool = termsSeen.get(gradingPeriod);
+      if (!bySchool) {
+        bySchool = new Map();
+        termsSeen.set(gradingPeriod, bySchool);
       }
-      const candidates = (rosterTerms.get(fold(gradingPeriod)) ?? []).filter(
-        (t) => t.schoolSourcedId === null || t.schoolSourcedId === schoolSourcedId,
-      );
-      // Two IC terms behind one Schoology period for the same school would be a guess: unmapped.
-      if (candidates.length === 1) return candidates[0]?.sourcedId ?? null;
-      if (candidates.length > 1) return null;
-      const period = gradingPeriod.trim();
-      return sources.identity?.termIds.has(period) ? period : null;
+      let term = bySchool.get(schoolSourcedId);
+      if (term === undefined) {
+        term = findTerm(gradingPeriod, schoolSourcedId);
+        bySchool.set(schoolSourcedId, term);
+      }
+      return term;
     },
     studentFor(studentId, classSourcedId) {
       const rosterStudent = rosterUsers.get(studentId);
-      if (rosterStudent !== undefined && rosterEnrolled.has(`${classSourcedId}\u0000${rosterStudent}`)) return rosterStudent;
-      return sources.identity?.classStudents.get(classSourcedId)?.has(studentId) ? studentId : null;
+      if (rosterStudent !== undefined && rosterEnrolled.get(classSourcedId)?.has(rosterStudent)) return rosterStudent;
+      return identity?.classStudents.get(classSourcedId)?.has(studentId) ? studentId : null;
     },
   };
 }

@@ -21,12 +21,12 @@
  * duplicate after the row it conflicts with; then they are resolved in file order.
  */
 import type { ExportRecord, ExportRow, GradeSkipReason, InvalidRecord, LineItem, PlannedResult } from '../types.ts';
-import { DuplicateRows, duplicateKey, type DuplicateCandidate } from './duplicate-rows.ts';
+import { DuplicateRows, type DuplicateCandidate } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
 import { mapRow, type MappedRow } from './map-row.ts';
 import { ResultGroups, type ReachingOutcome } from './result-groups.ts';
 import { resultSourcedId } from './result-id.ts';
-import { readRowGrade, type RowGradeOptions } from './row-grade.ts';
+import { readRowGrade, type RowGrade, type RowGradeOptions } from './row-grade.ts';
 import { outOfScopeMessage, type RunScope } from './run-scope.ts';
 
 export interface GradeMappings {
@@ -114,8 +114,8 @@ export type GradePlanLookups = Pick<GradePlanInput, 'lineItemsFor' | 'isWindowOp
 interface PlanContext {
   input: GradePlanScreening;
   options: GradePlanOptions;
-  gradeOptions: RowGradeOptions;
-  overallPeriods: ReadonlySet<string>;
+  readGrade: (grade: string, letterGrade: string | undefined) => RowGrade;
+  periodOf: (gradingPeriod: string) => PeriodInfo;
   intern: (value: string) => string;
   /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
   termRowLines: Map<string, number> | null;
@@ -199,13 +199,13 @@ function makePlanContext(input: GradePlanScreening): PlanContext {
   return {
     input,
     options,
-    gradeOptions: {
+    readGrade: makeGradeReader({
       decimalSeparator: options.decimalSeparator,
       scoreDecimals: options.scoreDecimals,
       maxScore: options.maxScore,
       letterGrades: options.letterGrades,
-    },
-    overallPeriods: new Set(options.overallPeriodValues.map(normalisePeriod)),
+    }),
+    periodOf: makePeriodReader(new Set(options.overallPeriodValues.map(normalisePeriod))),
     intern: makeInterner(),
     termRowLines: singleTermTasks ? new Map() : null,
   };
@@ -240,29 +240,31 @@ function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRo
   const scopeMessage = outOfScopeMessage(options.scope, row.sectionSchoolCode, input.mappings);
   if (scopeMessage !== null) return rowSkipped(base, {}, 'out-of-scope', scopeMessage);
 
-  const overall = context.overallPeriods.has(normalisePeriod(row.gradingPeriod));
+  const period = context.periodOf(base.gradingPeriod);
+  const overall = period.overall;
   const mapping = mapRow(row, overall, input.mappings);
   if (!mapping.mapped) return rowSkipped(base, mapping.partial, mapping.reason, mapping.message);
   rememberTermRow(mapping.ids, row.line, context);
   if (options.teachersMustOptIn && !input.isOptedIn(row.sectionSchoolCode))
     return rowSkipped(base, mapping.ids, 'not-opted-in', `section "${row.sectionSchoolCode}" is not opted in to grade passback`);
 
+  // Mapped IDs may be the row's own strings (identity, roster keys): shared like the row's codes.
   const { ids } = mapping;
   const candidate: CandidateRow = {
     line: base.line,
     sectionSchoolCode: base.sectionSchoolCode,
     studentId: base.studentId,
     gradingPeriod: base.gradingPeriod,
-    classSourcedId: ids.classSourcedId,
-    schoolSourcedId: ids.schoolSourcedId,
-    termSourcedId: ids.termSourcedId,
-    studentSourcedId: ids.studentSourcedId,
+    classSourcedId: context.intern(ids.classSourcedId),
+    schoolSourcedId: context.intern(ids.schoolSourcedId),
+    termSourcedId: ids.termSourcedId === null ? null : context.intern(ids.termSourcedId),
+    studentSourcedId: context.intern(ids.studentSourcedId),
     overall,
-    grade: readRowGrade(row.grade, row.letterGrade, context.gradeOptions),
+    grade: context.readGrade(row.grade, row.letterGrade),
     comment: options.postComments ? row.comment?.trim() || null : null,
     duplicates: null,
   };
-  duplicates.add(duplicateKey(base.sectionSchoolCode, base.studentId, base.gradingPeriod), candidate);
+  duplicates.add(base.sectionSchoolCode, base.studentId, period.key, candidate);
   return candidate;
 }
 
@@ -398,6 +400,54 @@ function cacheWindowChecks(
       bySchool.set(schoolSourcedId, open);
     }
     return open;
+  };
+}
+
+interface PeriodInfo {
+  /** The period in lower case: rows for one target agree on it whatever the case. */
+  key: string;
+  /** An overall grade (one of `overallPeriodValues`), not a term's. */
+  overall: boolean;
+}
+
+/** Periods are few and interned: each is looked at once. */
+function makePeriodReader(overallPeriods: ReadonlySet<string>): (gradingPeriod: string) => PeriodInfo {
+  const known = new Map<string, PeriodInfo>();
+  return (gradingPeriod) => {
+    let info = known.get(gradingPeriod);
+    if (!info) {
+      info = { key: gradingPeriod.toLowerCase(), overall: overallPeriods.has(normalisePeriod(gradingPeriod)) };
+      known.set(gradingPeriod, info);
+    }
+    return info;
+  };
+}
+
+/** Past this many distinct (grade, letter) cells, grades are read afresh for each row. */
+const sharedGradesLimit = 100_000;
+
+/**
+ * Grades repeat across rows (a few thousand distinct cells in a district): rows with the same grade
+ * and letter cells share one RowGrade, which is never changed, instead of holding one each.
+ */
+function makeGradeReader(options: RowGradeOptions): (grade: string, letterGrade: string | undefined) => RowGrade {
+  const known = new Map<string, Map<string, RowGrade>>();
+  let shared = 0;
+  return (grade, letterGrade) => {
+    const letterKey = letterGrade ?? '';
+    let byLetter = known.get(grade);
+    const found = byLetter?.get(letterKey);
+    if (found) return found;
+    const read = readRowGrade(grade, letterGrade, options);
+    if (shared < sharedGradesLimit) {
+      if (!byLetter) {
+        byLetter = new Map();
+        known.set(grade, byLetter);
+      }
+      byLetter.set(letterKey, read);
+      shared += 1;
+    }
+    return read;
   };
 }
 

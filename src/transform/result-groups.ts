@@ -17,11 +17,15 @@ export interface ReachingOutcome extends RowOutcome {
   score: number;
 }
 
-interface ResultGroup {
-  first: ReachingOutcome;
-  others: ReachingOutcome[] | null;
-  comment: string | null;
-  conflict: boolean;
+/** Rows reaching one result; a result reached by one row without a comment is kept as that row's outcome alone. */
+class ResultGroup {
+  others: ReachingOutcome[] | null = null;
+  conflict = false;
+
+  constructor(
+    readonly first: ReachingOutcome,
+    readonly comment: string | null,
+  ) {}
 }
 
 export interface LedgerLookup {
@@ -31,14 +35,21 @@ export interface LedgerLookup {
 }
 
 export class ResultGroups {
-  private readonly groups = new Map<string, ResultGroup>();
+  // Most results are reached by one row: those are stored as the outcome itself, which saves an
+  // object per result on a million-row export.
+  private readonly groups = new Map<string, ReachingOutcome | ResultGroup>();
 
   /** Adds an outcome that would post; `comment` is kept from the first row only. */
   add(outcome: ReachingOutcome, comment: string | null): void {
-    const group = this.groups.get(outcome.resultSourcedId);
-    if (!group) {
-      this.groups.set(outcome.resultSourcedId, { first: outcome, others: null, comment, conflict: false });
+    const found = this.groups.get(outcome.resultSourcedId);
+    if (found === undefined) {
+      this.groups.set(outcome.resultSourcedId, comment === null ? outcome : new ResultGroup(outcome, comment));
       return;
+    }
+    let group = found;
+    if (!(group instanceof ResultGroup)) {
+      group = new ResultGroup(group, null);
+      this.groups.set(outcome.resultSourcedId, group);
     }
     (group.others ??= []).push(outcome);
     if (outcome.score !== group.first.score || outcome.letter !== group.first.letter) group.conflict = true;
@@ -47,20 +58,22 @@ export class ResultGroups {
   /** Decides every group: sets the outcomes and returns the results to send, in first-seen order. */
   decide(ledger: LedgerLookup): PlannedResult[] {
     const planned: PlannedResult[] = [];
-    for (const group of this.groups.values()) {
-      const members = group.others ? [group.first, ...group.others] : [group.first];
-      if (group.conflict) {
+    for (const entry of this.groups.values()) {
+      const group = entry instanceof ResultGroup ? entry : null;
+      const first = entry instanceof ResultGroup ? entry.first : entry;
+      if (group?.conflict) {
+        const members = [group.first, ...(group.others ?? [])];
         const message = `different grades for the same line item and student: ${listValues(members)}`;
         for (const member of members) setOutcome(member, 'duplicate-conflict', message);
         continue;
       }
-      const unchanged = !ledger.full && equalsLedger(group.first, ledger);
-      setOutcome(group.first, unchanged ? 'unchanged' : 'planned', unchanged ? 'equal to what was last posted' : null);
-      for (const other of group.others ?? []) {
-        const note = `same grade as line ${group.first.line}`;
+      const unchanged = !ledger.full && equalsLedger(first, ledger);
+      setOutcome(first, unchanged ? 'unchanged' : 'planned', unchanged ? 'equal to what was last posted' : null);
+      for (const other of group?.others ?? []) {
+        const note = `same grade as line ${first.line}`;
         setOutcome(other, unchanged ? 'unchanged' : 'planned', unchanged ? `${note}; equal to what was last posted` : `${note}; posted once`);
       }
-      if (!unchanged) planned.push(toPlannedResult(group.first, group.comment));
+      if (!unchanged) planned.push(toPlannedResult(first, group?.comment ?? null));
     }
     return planned;
   }
