@@ -65,7 +65,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
 
     // 5-6. Target line items (read from IC for the classes the screened rows reach), then plan. Every
     // row's outcome is stored and tallied; from here on only the planned results are held.
-    const { planned, tally } = await planAndStoreOutcomes(ctx, request, runId, ic, screening);
+    const { planned, tally } = await planAndStoreOutcomes(ctx, request, grades, runId, ic, screening);
     ctx.logger.info({ planned: planned.length, outcomes: tally.outcomes }, 'plan ready');
 
     ctx.signal?.throwIfAborted();
@@ -186,8 +186,8 @@ async function readSections(localPath: string, grades: GradePassbackConfig): Pro
 }
 
 /** Steps 5-6: line items of the classes rows reach (cached per run), windows and the ledger. */
-async function finishPlan(ctx: PipelineContext, request: RunRequest, ic: IcClient, screening: Screening): Promise<GradePlan> {
-  const lineItems = await readLineItems(ic, [...screening.plan.classes()], ctx);
+async function finishPlan(ctx: PipelineContext, request: RunRequest, grades: GradePassbackConfig, ic: IcClient, screening: Screening): Promise<GradePlan> {
+  const lineItems = await readLineItems(ic, [...screening.plan.classes()], grades.concurrency, ctx);
   ctx.logger.info({ classes: lineItems.size }, 'line items read');
   const calendar = ctx.config.gradingWindows.calendarFile
     ? await readWindowCalendar(ctx.config.gradingWindows.calendarFile, { timezone: ctx.config.timezone })
@@ -218,28 +218,32 @@ interface OutcomeTally {
   plannedResultIds: string[];
 }
 
-const storedSlice = 5000;
+const storedSlice = 500;
 
 async function planAndStoreOutcomes(
   ctx: PipelineContext,
   request: RunRequest,
+  grades: GradePassbackConfig,
   runId: string,
   ic: IcClient,
   screening: Screening,
 ): Promise<{ planned: PlannedResult[]; tally: OutcomeTally }> {
-  const plan = await finishPlan(ctx, request, ic, screening);
-  const tally: OutcomeTally = { outcomes: plan.outcomes.length, unchanged: 0, skipped: {}, plannedResultIds: [] };
-  for (const o of plan.outcomes) {
-    if (o.outcome === 'planned') {
-      if (o.resultSourcedId) tally.plannedResultIds.push(o.resultSourcedId);
-    } else if (o.outcome === 'unchanged') tally.unchanged += 1;
-    else tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+  const { planned, outcomes } = await finishPlan(ctx, request, grades, ic, screening);
+  const tally: OutcomeTally = { outcomes: outcomes.length, unchanged: 0, skipped: {}, plannedResultIds: [] };
+  // Stored in file order, a slice (the store's own chunk size) at a time; each stored slice is let go
+  // at once, so the outcomes and their stored form never all sit in memory at the same time.
+  outcomes.reverse();
+  while (outcomes.length > 0) {
+    const slice = outcomes.splice(-storedSlice).reverse();
+    for (const o of slice) {
+      if (o.outcome === 'planned') {
+        if (o.resultSourcedId) tally.plannedResultIds.push(o.resultSourcedId);
+      } else if (o.outcome === 'unchanged') tally.unchanged += 1;
+      else tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+    }
+    await insertRowOutcomes(ctx.store, runId, slice.map(toStoredOutcome));
   }
-  // Converted slice by slice, so the stored form of every outcome never exists at once.
-  for (let at = 0; at < plan.outcomes.length; at += storedSlice) {
-    await insertRowOutcomes(ctx.store, runId, plan.outcomes.slice(at, at + storedSlice).map(toStoredOutcome));
-  }
-  return { planned: plan.planned, tally };
+  return { planned, tally };
 }
 
 /** The mapping file, the roster's stored mappings and, with identity mapping, what IC confirms. */
@@ -300,13 +304,18 @@ async function addSchoolIdentifiers(ic: IcClient, into: Map<string, string>): Pr
   }
 }
 
-async function readLineItems(ic: IcClient, classes: string[], ctx: PipelineContext): Promise<Map<string, readonly LineItem[]>> {
+/** One read per class, up to `concurrency` at once (the IC client's own bound holds them to it too). */
+async function readLineItems(ic: IcClient, classes: string[], concurrency: number, ctx: PipelineContext): Promise<Map<string, readonly LineItem[]>> {
   const byClass = new Map<string, readonly LineItem[]>();
-  let done = 0;
-  for (const classSourcedId of classes) {
-    byClass.set(classSourcedId, await ic.readClassLineItems(classSourcedId));
-    ctx.onProgress?.({ stage: 'reading line items', done: ++done, total: classes.length });
-  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let at = next++; at < classes.length; at = next++) {
+      const classSourcedId = classes[at]!;
+      byClass.set(classSourcedId, await ic.readClassLineItems(classSourcedId));
+      ctx.onProgress?.({ stage: 'reading line items', done: byClass.size, total: classes.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, classes.length)) }, worker));
   return byClass;
 }
 
