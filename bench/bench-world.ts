@@ -237,7 +237,7 @@ export const PipelineRunResult = z.strictObject({
   /** IC requests as the client saw them: attempts (retries included) and the span of the result PUTs. */
   icAttempts: z.strictObject({ reads: z.number(), puts: z.number(), putsAccepted: z.number(), putWindowMs: z.number() }),
   /** The pipeline's log lines, in ms from the start of the run. */
-  marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number() })),
+  marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number(), rssMiB: z.number(), heapMiB: z.number() })),
   peakRssMiB: z.number(),
 });
 export type PipelineRunResult = z.infer<typeof PipelineRunResult>;

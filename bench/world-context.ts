@@ -16,9 +16,13 @@ export interface PhaseMark {
   msg: string;
   /** performance.now() when it was logged. */
   at: number;
+  /** Memory at that moment, MiB: where a run's memory goes, step by step. */
+  rssMiB: number;
+  heapMiB: number;
 }
 
 const LogLine = z.looseObject({ msg: z.string() });
+const liveHeapProbe = (globalThis as { gc?: () => void }).gc;
 
 /** One IC request attempt as the client saw it, with when it started and ended. */
 export interface IcAttempt {
@@ -45,7 +49,11 @@ export async function openWorldContext(spec: WorldSpec & { storeUrl: string }): 
     {
       write(line: string) {
         const parsed = LogLine.safeParse(JSON.parse(line));
-        if (parsed.success) marks.push({ msg: parsed.data.msg, at: performance.now() });
+        if (!parsed.success) return;
+        // With BENCH_NODE_ARGS=--expose-gc, the heap at each step is what is live, garbage collected.
+        liveHeapProbe?.();
+        const memory = process.memoryUsage();
+        marks.push({ msg: parsed.data.msg, at: performance.now(), rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 });
       },
     },
   );

@@ -39,7 +39,7 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
       summary,
       wallMs,
       cpuMs: (used.user + used.system) / 1000,
-      marks: world.marks.map((mark) => ({ msg: mark.msg, atMs: mark.at - started })),
+      marks: world.marks.map((mark) => ({ msg: mark.msg, atMs: mark.at - started, rssMiB: mark.rssMiB, heapMiB: mark.heapMiB })),
       peakRssMiB: peakRssMiB(),
     };
   } finally {
