@@ -10,6 +10,7 @@
  *   node --import tsx bench/extract-transform.ts [--rows 100000,1000000] [--runs 3]
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { between, runPipelineInChild, startBenchWorld, type PipelineRunResult } from './bench-world.ts';
@@ -38,6 +39,8 @@ export interface ExtractTransformSize {
 export interface ExtractTransformOptions {
   rows: readonly number[];
   runs: number;
+  /** Time allowed for the rounds of one size; rounds stop early (at least one) rather than overrun it. */
+  budgetMsPerSize?: number;
   log?: (line: string) => void;
 }
 
@@ -56,7 +59,9 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
       await writePlanInputs(size, inputsFile);
       const file = world.firstExport.file;
       const result: ExtractTransformSize = { rows: world.firstExport.rows, fileMiB: world.firstExport.bytes / 2 ** 20, rounds: [] };
+      const sizeStarted = performance.now();
       for (let round = 1; round <= options.runs; round++) {
+        const roundStarted = performance.now();
         const csvParse = await runInChild('processes/csv-parse-only.ts', { file }, CsvParseResult);
         const readTransform = await runInChild('processes/read-transform.ts', { file, inputsFile }, ReadTransformResult);
         const dryRun = await runPipelineInChild(await world.spec(), { dryRun: true, full: false, trigger: 'cli' });
@@ -68,6 +73,11 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
           `  round ${round}: csv-parse ${fmt.seconds(csvParse.wallMs)}, read+transform ${fmt.seconds(readTransform.wallMs)} (${fmt.mib(readTransform.peakRssMiB)}), ` +
             `dry run ${fmt.seconds(dryRun.wallMs)} (${fmt.mib(dryRun.peakRssMiB)})`,
         );
+        const roundMs = performance.now() - roundStarted;
+        if (round < options.runs && options.budgetMsPerSize !== undefined && performance.now() - sizeStarted + roundMs > options.budgetMsPerSize) {
+          log(`  stopping after ${round} round(s): another would overrun the ${fmt.seconds(options.budgetMsPerSize)} budget of this size`);
+          break;
+        }
       }
       sizes.push(result);
     } finally {
@@ -83,6 +93,7 @@ export function summariseSize(size: ExtractTransformSize) {
   const rounds = size.rounds;
   return {
     rows: size.rows,
+    rounds: rounds.length,
     fileMiB: size.fileMiB,
     csvParsePerSecond: median(rounds.map((r) => perSecond(r.csvParse.wallMs))),
     readTransformPerSecond: median(rounds.map((r) => perSecond(r.readTransform.wallMs))),
@@ -106,7 +117,7 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
   for (const s of summaries) {
     const label = rowsLabel(Math.round(s.rows / 1000) * 1000);
     rows.push(
-      { area: 'extract+transform', measure: `csv-parse alone, ${label} rows (${s.fileMiB.toFixed(0)} MiB)`, target: 'yardstick', measured: `${fmt.perSecond(s.csvParsePerSecond)}, ${fmt.mib(s.csvParseRssMiB)}`, pass: null },
+      { area: 'extract+transform', measure: `csv-parse alone, ${label} rows (${s.fileMiB.toFixed(0)} MiB; ${s.rounds} round${s.rounds === 1 ? '' : 's'})`, target: 'yardstick', measured: `${fmt.perSecond(s.csvParsePerSecond)}, ${fmt.mib(s.csvParseRssMiB)}`, pass: null },
       { area: 'extract+transform', measure: `read+transform / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.readTransformRatio)} (${fmt.perSecond(s.readTransformPerSecond)})`, pass: s.readTransformRatio >= throughputTarget },
       { area: 'extract+transform', measure: `pipeline dry run / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}; download ${fmt.seconds(s.dryRunPhasesMs.connectAndDownload)}, read+map+plan+store ${fmt.seconds(s.dryRunPhasesMs.readMapPlanStore)})`, pass: s.dryRunRatio >= throughputTarget },
       { area: 'extract+transform', measure: `peak RSS, read+transform, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.readTransformRssMiB), pass: s.readTransformRssMiB < rssTargetMiB },
