@@ -36,6 +36,13 @@ export interface GradeWorldOptions {
   /** Replaces the fixture export folder's content. */
   exportFiles?: Record<string, string>;
   tokenLifetimeSeconds?: number;
+  /**
+   * Where mappings come from: the fixture's mapping file with identity mapping (default), or only
+   * what a roster run stored.
+   */
+  mappings?: 'file-and-identity' | 'roster';
+  /** Extra top-level YAML (e.g. a rosterProvisioning section). */
+  extraYaml?: string;
   /** The IC connection mode the config uses (default oneroster-1.2). */
   icApi?: 'oneroster-1.2' | 'oneroster-1.1' | 'legacy-learningdata';
 }
@@ -94,9 +101,12 @@ gradePassback:
   overallTaskIds: [102, 201]
   letterGrades: true
   teachersMustOptIn: true
-  mappingFile: ${JSON.stringify(path.join(fixturesDir, 'mapping.csv'))}
-  identityMapping: true
-${(options.gradePassbackYaml ?? '').replace(/^/gm, '  ')}
+${
+  options.mappings === 'roster'
+    ? '  identityMapping: false\n'
+    : `  mappingFile: ${JSON.stringify(path.join(fixturesDir, 'mapping.csv'))}\n  identityMapping: true\n`
+}${(options.gradePassbackYaml ?? '').replace(/^/gm, '  ')}
+${options.extraYaml ?? ''}
 `,
   );
   return {
