@@ -235,7 +235,14 @@ export const PipelineRunResult = z.strictObject({
   wallMs: z.number(),
   cpuMs: z.number(),
   /** IC requests as the client saw them: attempts (retries included) and the span of the result PUTs. */
-  icAttempts: z.strictObject({ reads: z.number(), puts: z.number(), putsAccepted: z.number(), putWindowMs: z.number() }),
+  icAttempts: z.strictObject({
+    reads: z.number(),
+    puts: z.number(),
+    putsAccepted: z.number(),
+    putWindowMs: z.number(),
+    /** One PUT attempt as the client timed it, request to answer (NaN without PUTs). */
+    putMedianMs: z.number(),
+  }),
   /** The pipeline's log lines, in ms from the start of the run. */
   marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number(), rssMiB: z.number(), heapMiB: z.number() })),
   peakRssMiB: z.number(),

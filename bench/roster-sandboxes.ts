@@ -13,7 +13,7 @@ export interface SandboxesReady {
   kind: 'ready';
   ic: { baseUrl: string; tokenUrl: string; clientId: string; clientSecret: string };
   schoology: { url: string; consumerKey: string; consumerSecret: string };
-  district: { users: number; sections: number; enrollments: number };
+  district: { users: number; sections: number; enrollments: number; sectionCallBound: number };
 }
 
 export interface RequestSummary {
@@ -23,6 +23,8 @@ export interface RequestSummary {
   reads: number;
   writes: number;
   status429: number;
+  /** CPU seconds this process (both sandboxes) used since the last summary. */
+  cpuSeconds: number;
 }
 
 const size: BenchDistrictSize = JSON.parse(process.argv[2] ?? '{}') as BenchDistrictSize;
@@ -31,11 +33,18 @@ const dataset = IcDataset.parse(district.dataset);
 const ic = await startIcSandbox({ dataset });
 const sgy = await startSchoologySandbox({ rateLimit: { requests: 1_000_000, perSeconds: 1 } });
 
+/** Sections are created per course: the bound is the sum over courses of ceil(sections of the course / 50). */
+function sectionCallBound(): number {
+  const perCourse = new Map<string, number>();
+  for (const c of dataset.classes) perCourse.set(c.course, (perCourse.get(c.course) ?? 0) + 1);
+  return [...perCourse.values()].reduce((sum, n) => sum + Math.ceil(n / 50), 0);
+}
+
 const ready: SandboxesReady = {
   kind: 'ready',
   ic: { baseUrl: ic.baseUrl('oneroster-1.2'), tokenUrl: ic.tokenUrl, clientId: ic.credentials.clientId, clientSecret: ic.credentials.clientSecret },
   schoology: { url: sgy.url, consumerKey: sgy.consumerKey, consumerSecret: sgy.consumerSecret },
-  district: { users: dataset.users.length, sections: dataset.classes.length, enrollments: dataset.enrollments.length },
+  district: { users: dataset.users.length, sections: dataset.classes.length, enrollments: dataset.enrollments.length, sectionCallBound: sectionCallBound() },
 };
 process.send?.(ready);
 
@@ -48,9 +57,12 @@ const bulkKind = (path: string): string | null => {
   return null;
 };
 
+let cpu = process.cpuUsage();
 process.on('message', (message: { kind: string }) => {
   if (message.kind === 'requests') {
-    const summary: RequestSummary = { kind: 'requests', bulk: {}, reads: 0, writes: 0, status429: 0 };
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const summary: RequestSummary = { kind: 'requests', bulk: {}, reads: 0, writes: 0, status429: 0, cpuSeconds: (used.user + used.system) / 1e6 };
     for (const r of sgy.requests()) {
       if (r.status === 429) summary.status429 += 1;
       if (r.method === 'GET') summary.reads += 1;

@@ -11,6 +11,7 @@ import { runPipeline } from '../../pipelines/run-pipeline.ts';
 import { RunTrigger } from '../../src/types.ts';
 import { WorldSpec } from '../bench-world.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
+import { median } from '../stats.ts';
 import { openWorldContext } from '../world-context.ts';
 
 const Input = z.strictObject({
@@ -35,6 +36,7 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
         puts: puts.length,
         putsAccepted: puts.filter((attempt) => attempt.status !== null && attempt.status < 300).length,
         putWindowMs: puts.length ? Math.max(...puts.map((a) => a.endAt)) - Math.min(...puts.map((a) => a.startAt)) : 0,
+        putMedianMs: median(puts.map((a) => a.endAt - a.startAt)),
       },
       summary,
       wallMs,
