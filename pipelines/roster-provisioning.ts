@@ -76,6 +76,7 @@ export const rosterProvisioning: PipelineBody = async (ctx, request, runId) => {
     return result(log, rows);
   } catch (error) {
     if (error instanceof GradebridgeError && !(error instanceof PipelineStop)) {
+      // Keep what was logged before the stop; if the store fails too, the stop is still the error to report.
       await flushLog({ store: ctx.store, runId, log }).catch(() => undefined);
       throw new PipelineStop(error, { rows, counts: log.counts, sourceFile: null });
     }
