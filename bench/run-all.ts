@@ -74,7 +74,7 @@ async function rosterSection(): Promise<string | null> {
   const script = path.join(benchDir, 'roster.ts');
   if (!existsSync(script)) return null;
   log(`[${elapsed()}] roster provisioning (bench/roster.ts)`);
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(values.quick ? ['--scale', '10'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
