@@ -5,9 +5,11 @@
  *   section and skips her other section as `not-opted-in`, and her page shows both;
  * - an admin requests a full run for one school from the page; the run-queue worker runs it; the
  *   admin sees it finish with its counts and filters its rows by outcome.
- * Screenshots of both views go to docs/screenshots/.
+ * Screenshots of both views go to a temp folder, or to docs/screenshots/ (the README's) with
+ * GRADEBRIDGE_UPDATE_SCREENSHOTS=1.
  */
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +31,9 @@ import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { linkIn } from '../helpers/web.ts';
 
 const chromiumPath = '/usr/bin/chromium';
-const screenshots = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const screenshots = process.env['GRADEBRIDGE_UPDATE_SCREENSHOTS']
+  ? path.resolve(import.meta.dirname, '../../docs/screenshots')
+  : mkdtempSync(path.join(os.tmpdir(), 'gb-screenshots-'));
 const teacher = 'ecarter@maplevalley.k12.us';
 const admin = 'it@maplevalley.k12.us';
 const optedInSection = 'Algebra I — Algebra I - P1';
