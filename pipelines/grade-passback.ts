@@ -61,12 +61,13 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     // map, filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
     const screening = await screenExport(ctx, request, grades, ic, file.localPath);
     rows = screening.plan.rows;
+    ctx.logger.info({ rows, classes: screening.plan.classes().size }, 'export rows read');
     await guardAgainstShrunkenExport(ctx, request, grades, rows);
 
     // 5-6. Target line items (read from IC for the classes the screened rows reach), then plan. Every
     // row's outcome is stored and tallied; from here on only the planned results are held.
     const { planned, tally } = await planAndStoreOutcomes(ctx, request, grades, runId, ic, screening);
-    ctx.logger.info({ planned: planned.length, outcomes: tally.outcomes }, 'plan ready');
+    ctx.logger.info({ outcomes: tally.outcomes }, 'outcomes stored');
 
     ctx.signal?.throwIfAborted();
     // 6. A dry run stops here: the plan is stored and printed, nothing is sent.
@@ -229,6 +230,7 @@ async function planAndStoreOutcomes(
   screening: Screening,
 ): Promise<{ planned: PlannedResult[]; tally: OutcomeTally }> {
   const { planned, outcomes } = await finishPlan(ctx, request, grades, ic, screening);
+  ctx.logger.info({ planned: planned.length, outcomes: outcomes.length }, 'plan ready');
   const tally: OutcomeTally = { outcomes: outcomes.length, unchanged: 0, skipped: {}, plannedResultIds: [] };
   // Stored in file order, a slice (the store's own chunk size) at a time; each stored slice is let go
   // at once, so the outcomes and their stored form never all sit in memory at the same time.
