@@ -240,8 +240,8 @@ export const PipelineRunResult = z.strictObject({
     puts: z.number(),
     putsAccepted: z.number(),
     putWindowMs: z.number(),
-    /** One PUT attempt as the client timed it, request to answer (NaN without PUTs). */
-    putMedianMs: z.number(),
+    /** One PUT attempt as the client timed it, request to answer; null without PUTs. */
+    putMedianMs: z.number().nullable(),
   }),
   /** The pipeline's log lines, in ms from the start of the run. */
   marks: z.array(z.strictObject({ msg: z.string(), atMs: z.number(), rssMiB: z.number(), heapMiB: z.number() })),

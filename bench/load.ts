@@ -66,10 +66,11 @@ export async function benchLoad(options: LoadOptions): Promise<LoadReport> {
         }
         const ideal = entry.concurrency / options.latencyMs;
         const efficiency = results / run.icAttempts.putWindowMs / ideal;
-        entry.rounds.push({ results, putWindowMs: run.icAttempts.putWindowMs, putMedianMs: run.icAttempts.putMedianMs, efficiency });
+        const putMedianMs = run.icAttempts.putMedianMs ?? Number.NaN;
+        entry.rounds.push({ results, putWindowMs: run.icAttempts.putWindowMs, putMedianMs, efficiency });
         log(
           `  load round ${round}, concurrency ${entry.concurrency}: ${results} PUTs in ${fmt.seconds(run.icAttempts.putWindowMs)}, ` +
-            `${fmt.ratio(efficiency)} of ideal; one PUT ${run.icAttempts.putMedianMs.toFixed(1)} ms (median)`,
+            `${fmt.ratio(efficiency)} of ideal; one PUT ${putMedianMs.toFixed(1)} ms (median)`,
         );
       }
     }

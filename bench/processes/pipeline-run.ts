@@ -36,7 +36,7 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
         puts: puts.length,
         putsAccepted: puts.filter((attempt) => attempt.status !== null && attempt.status < 300).length,
         putWindowMs: puts.length ? Math.max(...puts.map((a) => a.endAt)) - Math.min(...puts.map((a) => a.startAt)) : 0,
-        putMedianMs: median(puts.map((a) => a.endAt - a.startAt)),
+        putMedianMs: puts.length ? median(puts.map((a) => a.endAt - a.startAt)) : null,
       },
       summary,
       wallMs,
