@@ -84,15 +84,13 @@ export function icControls(icUrl: string): IcControls {
 }
 
 export interface BenchWorld {
-  size: BenchDistrictSize;
+  /** A temporary folder holding the SFTP root, the stores and any inputs a bench writes; removed on close. */
   dir: string;
-  exportDir: string;
-  sandboxes: SandboxesReady;
   ic: IcControls;
   /** The first export, written at start. */
   firstExport: WrittenExport & { file: string };
-  /** A spec for a child, on a store that is a fresh copy of the prepared one (or `storeUrl`). */
-  spec(options?: { storeUrl?: string; concurrency?: number }): Promise<WorldSpec & { storeUrl: string }>;
+  /** A spec for a child, on a store that is a fresh copy of the prepared one. */
+  spec(options?: { concurrency?: number }): Promise<WorldSpec & { storeUrl: string }>;
   /** Adds a later export (a greater name, so the pipeline picks it). */
   addExport(stamp: string, options: WriteExportOptions): Promise<WrittenExport & { file: string }>;
   close(): Promise<void>;
@@ -106,7 +104,7 @@ export interface BenchWorldOptions {
 const sftpPassword = 'bench-sftp-password';
 const exportWritten = new Date(Date.now() - 3600_000);
 
-export function exportName(stamp: string): string {
+function exportName(stamp: string): string {
   return `${exportTitle}_${stamp}.csv`;
 }
 
@@ -132,19 +130,13 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     let stores = 0;
 
     return {
-      size: options.size,
       dir,
-      exportDir,
-      sandboxes: ready,
       ic: icControls(ready.icUrl),
       firstExport,
       async spec(specOptions = {}) {
-        let storeUrl = specOptions.storeUrl;
-        if (!storeUrl) {
-          const file = path.join(dir, `store-${++stores}.db`);
-          await copyFile(template, file);
-          storeUrl = `sqlite:${file}`;
-        }
+        const file = path.join(dir, `store-${++stores}.db`);
+        await copyFile(template, file);
+        const storeUrl = `sqlite:${file}`;
         return { ...worldSpec(dir, ready, storeUrl, gradePassback, specOptions.concurrency ?? 1), storeUrl };
       },
       addExport,

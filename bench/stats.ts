@@ -49,7 +49,6 @@ export function markdownTable(rows: readonly ResultRow[]): string {
 }
 
 export const fmt = {
-  int: (n: number): string => Math.round(n).toLocaleString('en-US'),
   ratio: (n: number): string => n.toFixed(2),
   mib: (n: number): string => `${Math.round(n)} MiB`,
   perSecond: (n: number): string => `${Math.round(n).toLocaleString('en-US')}/s`,

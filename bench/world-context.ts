@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { PipelineContext } from '../pipelines/context.ts';
 import type { IcRequestEvent } from '../src/load/ic-client.ts';
 import { parseConfig } from '../src/config/load.ts';
-import { openStore, type Store } from '../src/store/open-store.ts';
+import { openStore } from '../src/store/open-store.ts';
 import type { WorldSpec } from './bench-world.ts';
 
 export interface PhaseMark {
@@ -34,7 +34,6 @@ export interface IcAttempt {
 
 export interface WorldContext {
   ctx: PipelineContext;
-  store: Store;
   marks: PhaseMark[];
   icAttempts: IcAttempt[];
   close(): Promise<void>;
@@ -64,7 +63,6 @@ export async function openWorldContext(spec: WorldSpec & { storeUrl: string }): 
   };
   return {
     ctx: { config, store, logger, now: () => new Date(), onIcRequest },
-    store,
     marks,
     icAttempts,
     close: () => store.close(),
