@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark against the design's targets, each measurement in a fresh child
  * process, medians over rounds, ratios within a round. Prints a markdown table and writes it, with the
- * machine it ran on, to bench/results.md. Meant to finish within 10 minutes on a 2-core machine.
+ * machine it ran on, to bench/results.md (not on --quick, unless --out names a file). Meant to finish
+ * within 10 minutes on a 2-core machine.
  *
  *   npm run bench                 # 100k and 1M rows, 3 rounds
  *   npm run bench -- --quick      # 10k and 100k rows, 1 round: a smoke run of a minute or two
@@ -28,7 +29,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     // The roster bench's full district (50,000 users) takes far longer than the 10 minutes on its own.
     'roster-scale': { type: 'string' },
-    out: { type: 'string', default: path.join(benchDir, 'results.md') },
+    // A quick smoke run does not overwrite the recorded results unless asked to.
+    out: { type: 'string' },
   },
 });
 
@@ -70,8 +72,11 @@ const report = [
   '',
 ].join('\n');
 process.stdout.write(report);
-await writeFile(values.out, report);
-log(`written to ${values.out}`);
+const out = values.out ?? (values.quick ? undefined : path.join(benchDir, 'results.md'));
+if (out) {
+  await writeFile(out, report);
+  log(`written to ${out}`);
+}
 
 /** The roster benchmark is its own script (bench/roster.ts, by the roster engineer): its output is shown as it prints it. */
 async function rosterSection(): Promise<string | null> {
