@@ -74,9 +74,10 @@ export function incrementalRows(report: IncrementalReport): ResultRow[] {
     {
       area: 'incremental',
       measure: `PUTs of a scheduled run after ${share} of grades changed / full run`,
-      target: `${report.changedFraction.toFixed(2)} (${report.changedRows} changed rows)`,
+      // Each grade changes with probability `changedFraction`: the target is the share that did.
+      target: `<= ${(report.changedRows / full.puts).toFixed(4)} (${report.changedRows} grades changed)`,
       measured: `${putShare.toFixed(4)} (${scheduled.puts} / ${full.puts}; ${scheduled.unchanged} unchanged)`,
-      pass: scheduled.puts <= report.changedRows && putShare <= report.changedFraction * 1.05,
+      pass: scheduled.puts <= report.changedRows,
     },
     {
       area: 'incremental',
