@@ -8,6 +8,7 @@ import * as m0001 from './0001-grades-and-mappings.ts';
 import * as m0002 from './0002-roster-provisioning.ts';
 import * as m0003 from './0003-operations.ts';
 import * as m0004 from './0004-web.ts';
+import * as m0005 from './0005-outcome-result-index.ts';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
 
@@ -16,6 +17,7 @@ const all: Record<string, MigrationModule> = {
   '0002-roster-provisioning': m0002,
   '0003-operations': m0003,
   '0004-web': m0004,
+  '0005-outcome-result-index': m0005,
 };
 
 export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
