@@ -15,6 +15,7 @@ import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import type { IcDatasetInput } from '../sandbox/ic/dataset.ts';
 import type { RosterSnapshot } from '../src/store/roster-mappings.ts';
+import { makePrng } from '../sandbox/ic/faults.ts';
 
 const count = z.number().int().positive();
 export const BenchDistrictSize = z.strictObject({
@@ -82,17 +83,6 @@ export function sizeForRows(rows: number): BenchDistrictSize {
   return { students, sections, schools, sectionsPerStudent, terms, overall: true };
 }
 
-/** mulberry32: tiny, fast, and the same sequence everywhere for a seed. */
-export function makePrng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const schoolId = (s: number): string => `sch-${pad(s, 3)}`;

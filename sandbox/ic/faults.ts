@@ -30,7 +30,7 @@ export const ChosenFaultBody = z.strictObject({
 });
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-function prng(seed: number): () => number {
+export function makePrng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -50,14 +50,14 @@ export interface FaultDecision {
 
 export class FaultInjector implements IcFaults {
   #settings: IcFaultSettings = {};
-  #random = prng(1);
+  #random = makePrng(1);
   readonly #chosen = new Map<number, IcChosenFault>();
 
   set(settings: IcFaultSettings): void {
     const sum = (settings.rate429 ?? 0) + (settings.rate5xx ?? 0) + (settings.rateDrop ?? 0) + (settings.rateTimeout ?? 0);
     if (sum > 1) throw new RangeError(`Fault proportions add up to ${sum}; at most 1.`);
     this.#settings = { ...settings };
-    this.#random = prng(settings.seed ?? 1);
+    this.#random = makePrng(settings.seed ?? 1);
   }
 
   at(requestNumber: number, fault: IcChosenFault): void {
@@ -66,7 +66,7 @@ export class FaultInjector implements IcFaults {
 
   clear(): void {
     this.#settings = {};
-    this.#random = prng(1);
+    this.#random = makePrng(1);
     this.#chosen.clear();
   }
 
