@@ -11,16 +11,23 @@ import type { Attributes, FileEntry, SFTPWrapper } from 'ssh2';
 
 const { OPEN_MODE, STATUS_CODE } = ssh2.utils.sftp;
 
+/** How one opened file is served: where to drop or stall, and the most bytes per READ answer. */
+export interface TransferPlan {
+  dropAt?: number;
+  stallAt?: number;
+  readAtMost?: number;
+}
+
 /** Decides, per read request, whether the sandbox misbehaves (see SftpFaults in server.ts). */
 export interface ReadFaults {
   /** Called when a file is opened for reading; returns the plan for that transfer. */
-  planTransfer(): { dropAt?: number; stallAt?: number };
+  planTransfer(): TransferPlan;
   /** Drops the connection this session runs on, abruptly. */
   dropConnection(): void;
 }
 
 type OpenEntry =
-  | { kind: 'file'; file: FileHandle; dropAt?: number; stallAt?: number }
+  | ({ kind: 'file'; file: FileHandle } & TransferPlan)
   | { kind: 'dir'; realPath: string; entries: string[] | undefined };
 
 const directoryBatch = 100;
@@ -66,10 +73,18 @@ function statusFor(error: unknown): number {
   return STATUS_CODE.FAILURE;
 }
 
-/** Serves `rootDir` on one SFTP channel. `onOpenForRead` counts transfers for the sandbox's `reads()`. */
-export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFaults, onOpenForRead: () => void): void {
+/** What the sandbox counts for the tests: its `reads()` and `maxReadsInFlight()`. */
+export interface ServeCounters {
+  openedForRead(): void;
+  /** Called with the number of READ requests being served whenever a new one arrives. */
+  readsInFlight(count: number): void;
+}
+
+/** Serves `rootDir` on one SFTP channel. */
+export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFaults, counters: ServeCounters): void {
   const open_ = new Map<number, OpenEntry>();
   let nextHandle = 1;
+  let readsInFlight = 0;
 
   const virtualPath = (requested: string): string => path.posix.resolve('/', requested);
   const realPath = (requested: string): string => path.join(rootDir, virtualPath(requested));
@@ -143,26 +158,31 @@ export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFault
       const where = realPath(requested);
       if (!(await stat(where)).isFile()) return sftp.status(reqId, STATUS_CODE.FAILURE, 'not a regular file');
       const file = await open(where, 'r');
-      onOpenForRead();
+      counters.openedForRead();
       sftp.handle(reqId, newHandle({ kind: 'file', file, ...faults.planTransfer() }));
     }),
   );
 
-  sftp.on('READ', (reqId, handle, offset, length) =>
+  sftp.on('READ', (reqId, handle, offset, length) => {
+    counters.readsInFlight(++readsInFlight);
     answer(reqId, async () => {
-      const [, entry] = lookup(handle);
-      if (entry?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE);
-      if (entry.dropAt !== undefined && offset >= entry.dropAt) return faults.dropConnection();
-      // A stalled server: the request is simply never answered.
-      if (entry.stallAt !== undefined && offset >= entry.stallAt) return;
-      const limit = Math.min(entry.dropAt ?? Infinity, entry.stallAt ?? Infinity);
-      const size = Math.min(length, limit - offset);
-      const buffer = Buffer.alloc(size);
-      const { bytesRead } = await entry.file.read(buffer, 0, size, offset);
-      if (bytesRead === 0) return sftp.status(reqId, STATUS_CODE.EOF);
-      sftp.data(reqId, buffer.subarray(0, bytesRead));
-    }),
-  );
+      try {
+        const [, entry] = lookup(handle);
+        if (entry?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE);
+        if (entry.dropAt !== undefined && offset >= entry.dropAt) return faults.dropConnection();
+        // A stalled server: the request is simply never answered.
+        if (entry.stallAt !== undefined && offset >= entry.stallAt) return;
+        const limit = Math.min(entry.dropAt ?? Infinity, entry.stallAt ?? Infinity);
+        const size = Math.min(length, limit - offset, entry.readAtMost ?? Infinity);
+        const buffer = Buffer.alloc(size);
+        const { bytesRead } = await entry.file.read(buffer, 0, size, offset);
+        if (bytesRead === 0) return sftp.status(reqId, STATUS_CODE.EOF);
+        sftp.data(reqId, buffer.subarray(0, bytesRead));
+      } finally {
+        readsInFlight--;
+      }
+    });
+  });
 
   sftp.on('CLOSE', (reqId, handle) =>
     answer(reqId, async () => {

@@ -1,13 +1,14 @@
 /**
  * The SFTP stand-in: an in-process SSH server (ssh2) serving a local folder read-only, for the
  * demo, `gradebridge sandbox` and the fault tests. It can drop a connection or stall a transfer
- * after a number of bytes, on purpose.
+ * after a number of bytes, or answer reads short, on purpose. It answers any number of reads
+ * in flight, each as soon as its bytes are read from disk.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey } from 'ssh2';
-import { serveFiles } from './serve-files.ts';
+import { serveFiles, type TransferPlan } from './serve-files.ts';
 
 export interface SftpFaults {
   /** Drop the connection once this many bytes of a file were sent. */
@@ -16,6 +17,8 @@ export interface SftpFaults {
   dropTimes?: number;
   /** Stop answering reads of a file once this many bytes were sent. */
   stallAfterBytes?: number;
+  /** Answer every read with at most this many bytes (a short read, which SFTP allows). */
+  shortReadBytes?: number;
 }
 
 export interface SftpSandboxOptions {
@@ -40,6 +43,8 @@ export interface SftpSandbox {
   setFaults(faults: SftpFaults): void;
   /** How many times a file was opened for reading. */
   reads(): number;
+  /** The most READ requests of one connection served at once (a client reading ahead sends several). */
+  maxReadsInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -85,13 +90,15 @@ export async function startSftpSandbox(options: SftpSandboxOptions): Promise<Sft
   let faults: SftpFaults = { ...options.faults };
   let dropsDone = 0;
   let reads = 0;
+  let maxReadsInFlight = 0;
   const sockets = new Map<number, net.Socket>();
 
-  const planTransfer = (): { dropAt?: number; stallAt?: number } => {
+  const planTransfer = (): TransferPlan => {
     const dropping = faults.dropAfterBytes !== undefined && (faults.dropTimes === undefined || dropsDone < faults.dropTimes);
     return {
       ...(dropping ? { dropAt: faults.dropAfterBytes } : {}),
       ...(faults.stallAfterBytes !== undefined ? { stallAt: faults.stallAfterBytes } : {}),
+      ...(faults.shortReadBytes !== undefined ? { readAtMost: faults.shortReadBytes } : {}),
     };
   };
 
@@ -115,7 +122,12 @@ export async function startSftpSandbox(options: SftpSandboxOptions): Promise<Sft
                 socket?.destroy();
               },
             },
-            () => reads++,
+            {
+              openedForRead: () => reads++,
+              readsInFlight: (count) => {
+                maxReadsInFlight = Math.max(maxReadsInFlight, count);
+              },
+            },
           );
         });
       });
@@ -148,6 +160,7 @@ export async function startSftpSandbox(options: SftpSandboxOptions): Promise<Sft
       dropsDone = 0;
     },
     reads: () => reads,
+    maxReadsInFlight: () => maxReadsInFlight,
     async close() {
       for (const socket of sockets.values()) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,6 +4,7 @@
  * fingerprint, password or private-key login, and errors an admin can act on.
  */
 import net from 'node:net';
+import type { SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import type { SftpConfig } from '../config/schema.ts';
 import { SftpError, remedies } from '../errors.ts';
@@ -17,6 +18,8 @@ export interface ExtractLogger {
 
 export interface SftpSession {
   readonly client: SftpClient;
+  /** The raw SFTP channel, for handle-level reads (the download keeps several in flight). */
+  readonly sftp: SFTPWrapper;
   /** `SHA256:<base64>` of the host key the server presented. */
   readonly hostKeySha256: string;
   /** Calls `listener` once if the connection closes before `close()` is called; returns an unsubscribe. */
@@ -87,8 +90,9 @@ export async function connectSftp(config: SftpConfig, logger?: ExtractLogger): P
   });
 
   let keyRefused = false;
+  let sftp: SFTPWrapper;
   try {
-    await withTimeout(
+    sftp = await withTimeout(
       client.connect({
         sock: socket,
         username: config.username,
@@ -118,6 +122,7 @@ export async function connectSftp(config: SftpConfig, logger?: ExtractLogger): P
 
   return {
     client,
+    sftp,
     hostKeySha256: presented,
     onDrop(listener) {
       dropListeners.add(listener);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,8 +24,10 @@ let downloads = 0;
 const hourAgo = Math.floor(Date.now() / 1000) - 3600;
 const newest = 'FINAL GRADES_20250613.CSV';
 const newestContent = 'Section School Code,Unique User ID,Grading Period,Grade\nS1,U1,Q1,91\nS1,U2,Q1,"8,5"\n';
+// Several of OpenSSH's 255 KiB reads in flight, and a last one that is partial.
+const largeContent = randomBytes(5 * 1024 * 1024 + 777);
 
-async function exportFile(dir: string, name: string, content: string, mtimeSeconds = hourAgo): Promise<void> {
+async function exportFile(dir: string, name: string, content: string | Buffer, mtimeSeconds = hourAgo): Promise<void> {
   const file = path.join(dir, name);
   await writeFile(file, content);
   await utimes(file, mtimeSeconds, mtimeSeconds);
@@ -42,6 +44,8 @@ beforeAll(async () => {
   await mkdir(path.join(rootDir, 'Final Grades_20991231.csv'));
   await mkdir(path.join(rootDir, 'fresh'));
   await mkdir(path.join(rootDir, 'empty'));
+  await mkdir(path.join(rootDir, 'large'));
+  await exportFile(path.join(rootDir, 'large'), 'Final Grades_20250616.csv', largeContent);
   sshd = await startOpenSshSftp({ rootDir });
   privateKey = await readFile(sshd.privateKeyPath, 'utf8');
 });
@@ -102,6 +106,13 @@ describe('extract against OpenSSH', () => {
     expect(fetched.localPath).toBe(path.join(opts.destDir, newest));
     expect(await readFile(fetched.localPath, 'utf8')).toBe(newestContent);
     expect(await filesIn(opts.destDir)).toEqual([newest]);
+  });
+
+  it('downloads a multi-MiB export byte-identical, with its SHA-256', async () => {
+    const fetched = await fetchExport(config({ remoteDir: path.join(rootDir, 'large') }), options());
+    expect(fetched.size).toBe(largeContent.length);
+    expect(fetched.sha256).toBe(createHash('sha256').update(largeContent).digest('hex'));
+    expect((await readFile(fetched.localPath)).equals(largeContent)).toBe(true);
   });
 
   it('without a title, takes the greatest csv name of all', async () => {
