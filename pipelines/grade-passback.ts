@@ -17,7 +17,7 @@ import { createIcClient, type IcClient } from '../src/load/ic-client.ts';
 import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
 import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
-import { recordPosted, readLedger, type LedgerEntry } from '../src/store/ledger.ts';
+import { readLedgerEntries, recordPosted } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
@@ -65,15 +65,19 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     await guardAgainstShrunkenExport(ctx, request, grades, rows);
 
     // 5-6. Target line items (read from IC for the classes the screened rows reach), then plan. Every
-    // row's outcome is stored and tallied; from here on only the planned results are held.
-    const { planned, tally } = await planAndStoreOutcomes(ctx, request, grades, runId, ic, screening);
+    // row's outcome is stored and tallied as the plan derives it; none is held.
+    const plan = await finishPlan(ctx, grades, ic, screening);
+    ctx.logger.info({ planned: plan.plannedCount, outcomes: plan.outcomeCount }, 'plan ready');
+    const tally = await storeOutcomes(ctx, runId, plan);
     ctx.logger.info({ outcomes: tally.outcomes }, 'outcomes stored');
 
     ctx.signal?.throwIfAborted();
     // 6. A dry run stops here: the plan is stored and printed, nothing is sent.
-    if (request.dryRun) return finish(tally, planned.length, { answers: new Map() }, rows, sourceFile);
+    if (request.dryRun) return finish(tally, plan.plannedCount, rows, sourceFile);
 
     // 7. Load: PUT each result (bounded concurrency, retries), the ledger written after each success.
+    // Each answer is counted once per row outcome pointing to the result.
+    const planned = [...plan.plannedResults()];
     const load = await postResults(ic, planned, {
       letterGrades: grades.letterGrades,
       now: ctx.now,
@@ -81,10 +85,12 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onPosted: async (result) => {
         await recordPosted(ctx.store, runId, result, ctx.now());
-        await updateResultOutcome(ctx.store, runId, result.resultSourcedId, 'posted', null);
+        tally.posted += await updateResultOutcome(ctx.store, runId, result.resultSourcedId, 'posted', null);
       },
       onRefused: async (result, outcome) => {
-        await updateResultOutcome(ctx.store, runId, result.resultSourcedId, outcome.kind, outcome.message);
+        const rowsUpdated = await updateResultOutcome(ctx.store, runId, result.resultSourcedId, outcome.kind, outcome.message);
+        if (outcome.kind === 'failed') tally.failed += rowsUpdated;
+        else tally.skipped[outcome.kind] = (tally.skipped[outcome.kind] ?? 0) + rowsUpdated;
       },
       onProgress: (done, total) => ctx.onProgress?.({ stage: 'posting', done, total }),
     });
@@ -95,7 +101,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     // 8. Reconcile a sample (or all, with --verify) of what IC now holds against what was sent.
     const verification = await reconcileResults(ic, planned, load.postedIds, { all: request.verify === true, sample: grades.verifySample });
     if (verification.mismatched.length > 0) ctx.logger.warn({ mismatched: verification.mismatched.slice(0, 20) }, 'IC holds results that differ from what was posted');
-    return finish(tally, planned.length, load, rows, sourceFile, verification);
+    return finish(tally, planned.length, rows, sourceFile, verification);
   } catch (error) {
     if (error instanceof GradebridgeError && !(error instanceof PipelineStop)) {
       throw new PipelineStop(error, { rows, sourceFile, counts: emptyCounts(rows) });
@@ -173,21 +179,23 @@ async function screenExport(
         : {}),
     },
   });
-  for await (const record of readExportRows(createReadStream(localPath), { columns: grades.columns })) plan.add(record);
+  for await (const batch of readExportRows(createReadStream(localPath), { columns: grades.columns }).batches()) {
+    for (const record of batch) plan.add(record);
+  }
   // Only the lookups built from the mapping sources are kept, not the roster rows they came from.
   return { plan, schoolIdentifiers: mappingSources.schoolIdentifiers };
 }
 
 async function readSections(localPath: string, grades: GradePassbackConfig): Promise<Set<string>> {
   const sections = new Set<string>();
-  for await (const record of readExportRows(createReadStream(localPath), { columns: grades.columns })) {
-    if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
+  for await (const batch of readExportRows(createReadStream(localPath), { columns: grades.columns }).batches()) {
+    for (const record of batch) if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
   }
   return sections;
 }
 
-/** Steps 5-6: line items of the classes rows reach (cached per run), windows and the ledger. */
-async function finishPlan(ctx: PipelineContext, request: RunRequest, grades: GradePassbackConfig, ic: IcClient, screening: Screening): Promise<GradePlan> {
+/** Steps 5-6: line items of the classes rows reach (cached per run), windows, then the ledger a batch at a time. */
+async function finishPlan(ctx: PipelineContext, grades: GradePassbackConfig, ic: IcClient, screening: Screening): Promise<GradePlan> {
   const lineItems = await readLineItems(ic, [...screening.plan.classes()], grades.concurrency, ctx);
   ctx.logger.info({ classes: lineItems.size }, 'line items read');
   const calendar = ctx.config.gradingWindows.calendarFile
@@ -201,51 +209,43 @@ async function finishPlan(ctx: PipelineContext, request: RunRequest, grades: Gra
       return identifier ? [identifier] : [];
     },
   });
-  // A full run sends everything whatever the ledger says, so it need not be read.
-  const ledger = request.full ? new Map<string, LedgerEntry>() : await readLedger(ctx.store);
-  return screening.plan.finish({
-    lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
-    isWindowOpen,
-    ledgerFor: (id) => ledger.get(id),
-  });
+  const plan = screening.plan.finish({ lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [], isWindowOpen });
+  // A full run sends everything whatever the ledger says, so it is not read.
+  if (plan.needsLedger) {
+    for (const batch of plan.resultBatches(ledgerBatch)) plan.recordLastPosted(batch, await readLedgerEntries(ctx.store, batch.ids));
+  }
+  return plan;
 }
 
-/** What the counts need of the outcomes once they are stored: a million rows' outcomes are not kept through the load. */
+/** Counts of the outcomes, kept up to date through the load; a million rows' outcomes are not held. */
 interface OutcomeTally {
   outcomes: number;
   unchanged: number;
+  posted: number;
+  failed: number;
   skipped: Record<string, number>;
-  /** One entry per `planned` outcome (rows posting the same result share it). */
-  plannedResultIds: string[];
 }
 
-const storedSlice = 500;
+/** Results asked of the ledger at once (well under the SQL parameter limits of SQLite and PostgreSQL). */
+const ledgerBatch = 500;
+/** Outcomes stored per transaction. */
+const storedSlice = 2000;
 
-async function planAndStoreOutcomes(
-  ctx: PipelineContext,
-  request: RunRequest,
-  grades: GradePassbackConfig,
-  runId: string,
-  ic: IcClient,
-  screening: Screening,
-): Promise<{ planned: PlannedResult[]; tally: OutcomeTally }> {
-  const { planned, outcomes } = await finishPlan(ctx, request, grades, ic, screening);
-  ctx.logger.info({ planned: planned.length, outcomes: outcomes.length }, 'plan ready');
-  const tally: OutcomeTally = { outcomes: outcomes.length, unchanged: 0, skipped: {}, plannedResultIds: [] };
-  // Stored in file order, a slice (the store's own chunk size) at a time; each stored slice is let go
-  // at once, so the outcomes and their stored form never all sit in memory at the same time.
-  outcomes.reverse();
-  while (outcomes.length > 0) {
-    const slice = outcomes.splice(-storedSlice).reverse();
-    for (const o of slice) {
-      if (o.outcome === 'planned') {
-        if (o.resultSourcedId) tally.plannedResultIds.push(o.resultSourcedId);
-      } else if (o.outcome === 'unchanged') tally.unchanged += 1;
-      else tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+async function storeOutcomes(ctx: PipelineContext, runId: string, plan: GradePlan): Promise<OutcomeTally> {
+  const tally: OutcomeTally = { outcomes: 0, unchanged: 0, posted: 0, failed: 0, skipped: {} };
+  let slice: NewRowOutcome[] = [];
+  for (const o of plan.outcomes()) {
+    tally.outcomes += 1;
+    if (o.outcome === 'unchanged') tally.unchanged += 1;
+    else if (o.outcome !== 'planned') tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+    slice.push(toStoredOutcome(o));
+    if (slice.length === storedSlice) {
+      await insertRowOutcomes(ctx.store, runId, slice);
+      slice = [];
     }
-    await insertRowOutcomes(ctx.store, runId, slice.map(toStoredOutcome));
   }
-  return { planned, tally };
+  await insertRowOutcomes(ctx.store, runId, slice);
+  return tally;
 }
 
 /** The mapping file, the roster's stored mappings and, with identity mapping, what IC confirms. */
@@ -343,11 +343,6 @@ function toStoredOutcome(o: RowOutcome): NewRowOutcome {
   };
 }
 
-interface LoadTally {
-  /** How IC answered, per result sourcedId; absent for a dry run. */
-  answers: ReadonlyMap<string, 'posted' | 'failed' | 'window-closed'>;
-}
-
 function emptyCounts(rows: number): GradeCounts {
   return { rows, planned: 0, posted: 0, unchanged: 0, failed: 0, skipped: {} };
 }
@@ -359,20 +354,12 @@ function emptyCounts(rows: number): GradeCounts {
 function finish(
   tally: OutcomeTally,
   planned: number,
-  load: LoadTally,
   rows: number,
   sourceFile: string | null,
   verification?: { checked: number; mismatched: readonly string[] },
 ): PipelineResult {
-  const counts: GradeCounts = { ...emptyCounts(rows), planned, unchanged: tally.unchanged };
-  const skipped: Record<string, number> = { ...tally.skipped };
-  for (const id of tally.plannedResultIds) {
-    const answer = load.answers.get(id);
-    if (answer === 'posted') counts.posted += 1;
-    else if (answer === 'failed') counts.failed += 1;
-    else if (answer !== undefined) skipped[answer] = (skipped[answer] ?? 0) + 1;
-  }
-  for (const reason of Object.keys(skipped).sort()) counts.skipped[reason] = skipped[reason] ?? 0;
+  const counts: GradeCounts = { ...emptyCounts(rows), planned, unchanged: tally.unchanged, posted: tally.posted, failed: tally.failed };
+  for (const reason of Object.keys(tally.skipped).sort()) counts.skipped[reason] = tally.skipped[reason] ?? 0;
   return {
     status: counts.failed > 0 ? 'partial' : 'succeeded',
     counts,

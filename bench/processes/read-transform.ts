@@ -1,7 +1,8 @@
 /**
  * Child process: read + transform only. The export file is read by the pipeline's reader and planned
  * by the pipeline's transform, streamed one record at a time as the pipeline does, with mappings,
- * line items and opt-ins already at hand (no SFTP, IC or store).
+ * line items and opt-ins already at hand (no SFTP, IC or store). Every outcome and planned result is
+ * derived, as the pipeline does to store and send them; a first run, so there is no ledger to read.
  */
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -26,13 +27,17 @@ answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async (
   }
   const optedIn = new Set(inputs.optedInSections);
   const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options: planOptions(inputs) });
-  for await (const record of readExportRows(createReadStream(file))) builder.add(record);
+  for await (const batch of readExportRows(createReadStream(file)).batches()) for (const record of batch) builder.add(record);
   const plan = builder.finish({
     lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
     isWindowOpen: (item) => item.windowOpenFlag === true,
-    ledgerFor: () => undefined,
   });
+  // Every outcome and planned result is made, as the pipeline makes them to store and send them.
+  let outcomes = 0;
+  for (const _outcome of plan.outcomes()) outcomes++;
+  let planned = 0;
+  for (const _result of plan.plannedResults()) planned++;
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { rows: plan.rows, outcomes: plan.outcomes.length, planned: plan.planned.length, wallMs, cpuMs: (used.user + used.system) / 1000, peakRssMiB: peakRssMiB() };
+  return { rows: plan.rows, outcomes, planned, wallMs, cpuMs: (used.user + used.system) / 1000, peakRssMiB: peakRssMiB() };
 });

@@ -7,7 +7,7 @@ import { ConfigError, ExportFileError } from '../errors.ts';
 import { ExportRow, type InvalidRecord } from '../types.ts';
 import { exportColumns, type ExportField } from './export-columns.ts';
 import { describeHeaderProblem, matchHeaders } from './match-headers.ts';
-import { readCsvRecords } from './read-csv-records.ts';
+import { readCsvRecordBatches } from './read-csv-records.ts';
 
 export type ExportRecord = { kind: 'row'; row: ExportRow } | { kind: 'invalid'; record: InvalidRecord };
 
@@ -16,9 +16,13 @@ export interface ReadExportRowsOptions {
   columns?: Readonly<Record<string, string | readonly string[]>>;
 }
 
-/** Single-use: iterate once. `rows` counts the data records read so far (valid and invalid). */
+/**
+ * Single-use: iterate once, a record or a batch (`batches()`, for a million rows) at a time. `rows`
+ * counts the data records read so far (valid and invalid).
+ */
 export interface ExportRowReader extends AsyncIterable<ExportRecord> {
   readonly rows: number;
+  batches(): AsyncIterable<ExportRecord[]>;
 }
 
 const remedyExportLayout =
@@ -65,20 +69,41 @@ class ExportRowStream implements ExportRowReader {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ExportRecord> {
+    for await (const batch of this.#read()) {
+      for (const record of batch) {
+        this.#rows++;
+        yield record;
+      }
+    }
+  }
+
+  async *batches(): AsyncGenerator<ExportRecord[]> {
+    for await (const batch of this.#read()) {
+      this.#rows += batch.length;
+      yield batch;
+    }
+  }
+
+  async *#read(): AsyncGenerator<ExportRecord[]> {
     if (this.#started) throw new Error('readExportRows: the rows can be iterated only once');
     this.#started = true;
+    let read = 0;
     let columns: Map<ExportField, number> | undefined;
     let headerLength = 0;
-    for await (const { line, fields } of readCsvRecords(this.input, notCsv)) {
-      if (columns === undefined) {
-        columns = resolveColumns(fields, this.options.columns);
-        headerLength = fields.length;
-        continue;
+    for await (const csvRecords of readCsvRecordBatches(this.input, notCsv)) {
+      const records: ExportRecord[] = [];
+      for (const { line, fields } of csvRecords) {
+        if (columns === undefined) {
+          columns = resolveColumns(fields, this.options.columns);
+          headerLength = fields.length;
+          continue;
+        }
+        read++;
+        records.push(toRecord(line, fields, headerLength, columns));
       }
-      this.#rows++;
-      yield toRecord(line, fields, headerLength, columns);
+      if (records.length > 0) yield records;
     }
-    if (this.#rows === 0) {
+    if (read === 0) {
       const what = columns === undefined ? 'is empty' : 'has a header but no rows';
       throw new ExportFileError('EXPORT_EMPTY', `The export file ${what}. Nothing was posted.`, {
         remedy: 'Check the Auto-Export in Schoology: did it run with sections that have grading periods and published grades?',
@@ -142,6 +167,7 @@ function toRecord(line: number, fields: readonly string[], headerLength: number,
  * @example
  * const reader = readExportRows(createReadStream(file.localPath), { columns: config.columns });
  * for await (const record of reader) if (record.kind === 'row') use(record.row);
+ * // or, for a large file: for await (const batch of reader.batches()) for (const record of batch) ...
  * counts.rows = reader.rows;
  */
 export function readExportRows(input: NodeJS.ReadableStream, options: ReadExportRowsOptions = {}): ExportRowReader {

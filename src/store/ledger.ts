@@ -25,9 +25,14 @@ export async function recordPosted(store: Store, runId: string, result: PlannedR
     .execute();
 }
 
-/** The whole ledger as a lookup (a district's final grades fit comfortably in memory). */
-export async function readLedger(store: Store): Promise<Map<string, LedgerEntry>> {
-  const rows = await store.db.selectFrom('ledger').select(['result_sourced_id', 'score', 'letter']).execute();
+/** What the ledger holds for these results (a plan asks a batch at a time, never the whole ledger). */
+export async function readLedgerEntries(store: Store, resultSourcedIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+  if (resultSourcedIds.length === 0) return new Map();
+  const rows = await store.db
+    .selectFrom('ledger')
+    .select(['result_sourced_id', 'score', 'letter'])
+    .where('result_sourced_id', 'in', [...resultSourcedIds])
+    .execute();
   return new Map(rows.map((row) => [row.result_sourced_id, { score: Number(row.score), letter: row.letter }]));
 }
 

@@ -7,28 +7,32 @@ export type NewRowOutcome = Omit<Insertable<Database['row_outcomes']>, 'id' | 'r
 
 const chunkSize = 500;
 
+/** Inserts in one transaction (a commit per statement would cost more than the inserts at a million rows). */
 export async function insertRowOutcomes(store: Store, runId: string, outcomes: readonly NewRowOutcome[]): Promise<void> {
-  for (let i = 0; i < outcomes.length; i += chunkSize) {
-    const chunk = outcomes.slice(i, i + chunkSize).map((o) => ({ ...o, run_id: runId }));
-    await store.db.insertInto('row_outcomes').values(chunk).execute();
-  }
+  await store.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < outcomes.length; i += chunkSize) {
+      const chunk = outcomes.slice(i, i + chunkSize).map((o) => ({ ...o, run_id: runId }));
+      await trx.insertInto('row_outcomes').values(chunk).execute();
+    }
+  });
 }
 
-/** Marks a planned outcome posted or failed once IC answered. */
+/** Marks the planned outcomes of a result posted or failed once IC answered; returns how many rows point to it. */
 export async function updateResultOutcome(
   store: Store,
   runId: string,
   resultSourcedId: string,
   outcome: 'posted' | 'failed' | 'window-closed',
   message: string | null,
-): Promise<void> {
-  await store.db
+): Promise<number> {
+  const [result] = await store.db
     .updateTable('row_outcomes')
     .set({ outcome, message })
     .where('run_id', '=', runId)
     .where('result_sourced_id', '=', resultSourcedId)
     .where('outcome', '=', 'planned')
     .execute();
+  return Number(result?.numUpdatedRows ?? 0);
 }
 
 export interface RowOutcomeFilter {

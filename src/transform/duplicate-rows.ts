@@ -5,75 +5,71 @@
  * (line item, student) grouping posts their grade once.
  *
  * Only rows that passed scope, mapping and opt-in take part: a row skipped before has no grade to
- * compare. Memory: one map entry per row (keyed by the row's own strings, so no key is built per row),
- * and a group object only where a duplicate exists.
+ * compare. Memory: one small-integer-keyed map entry per row while the export is read (dropped after),
+ * and a group only where a duplicate exists.
  */
+import { IndexTripleMap } from './compact-columns.ts';
 import { describeGrade, sameGrade, type RowGrade } from './row-grade.ts';
-
-export interface DuplicateCandidate {
-  line: number;
-  grade: RowGrade;
-  /** Set once a second row for the same target appears. */
-  duplicates: DuplicateGroup | null;
-}
-
-export class DuplicateGroup {
-  readonly members: DuplicateCandidate[];
-  conflict: boolean;
-
-  constructor(first: DuplicateCandidate, second: DuplicateCandidate) {
-    this.members = [first, second];
-    this.conflict = !sameGrade(first.grade, second.grade);
-  }
-
-  add(member: DuplicateCandidate): void {
-    this.members.push(member);
-    if (!sameGrade(this.members[0]!.grade, member.grade)) this.conflict = true;
-  }
-
-  conflictMessage(): string {
-    return `different grades for the same section, student and period: ${listLines(this.members)}`;
-  }
-}
-
-type Entry = DuplicateCandidate | DuplicateGroup;
-
-export class DuplicateRows {
-  /** Section, then student, then the period in lower case. */
-  private readonly bySection = new Map<string, Map<string, Map<string, Entry>>>();
-
-  /** `periodKey` is the grading period in lower case, so "Q1" and "q1" are one target. */
-  add(sectionSchoolCode: string, studentId: string, periodKey: string, candidate: DuplicateCandidate): void {
-    let byStudent = this.bySection.get(sectionSchoolCode);
-    if (!byStudent) {
-      byStudent = new Map();
-      this.bySection.set(sectionSchoolCode, byStudent);
-    }
-    let byPeriod = byStudent.get(studentId);
-    if (!byPeriod) {
-      byPeriod = new Map();
-      byStudent.set(studentId, byPeriod);
-    }
-    const existing = byPeriod.get(periodKey);
-    if (existing === undefined) {
-      byPeriod.set(periodKey, candidate);
-    } else if (existing instanceof DuplicateGroup) {
-      existing.add(candidate);
-      candidate.duplicates = existing;
-    } else {
-      const group = new DuplicateGroup(existing, candidate);
-      existing.duplicates = group;
-      candidate.duplicates = group;
-      byPeriod.set(periodKey, group);
-    }
-  }
-}
 
 const listedLines = 5;
 
-/** `line 3 (95), line 7 ("EX")`, at most a few lines then `and N more`. */
-function listLines(members: readonly { line: number; grade: RowGrade }[]): string {
-  const shown = members.slice(0, listedLines).map((m) => `line ${m.line} (${describeGrade(m.grade)})`);
-  const more = members.length - listedLines;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+export class DuplicateGroup {
+  /** The first few members, for the message. */
+  readonly listed: DuplicateMember[];
+  count = 2;
+  conflict: boolean;
+
+  constructor(first: DuplicateMember, second: DuplicateMember) {
+    this.listed = [first, second];
+    this.conflict = !sameGrade(first.grade, second.grade);
+  }
+
+  add(member: DuplicateMember): void {
+    this.count += 1;
+    if (this.listed.length < listedLines) this.listed.push(member);
+    if (!sameGrade(this.listed[0]!.grade, member.grade)) this.conflict = true;
+  }
+
+  conflictMessage(): string {
+    const shown = this.listed.map((m) => `line ${m.line} (${describeGrade(m.grade)})`);
+    const more = this.count - this.listed.length;
+    return `different grades for the same section, student and period: ${more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')}`;
+  }
+}
+
+/** A row as duplicate detection sees it: where it is and what it says. */
+export interface DuplicateMember {
+  line: number;
+  grade: RowGrade;
+}
+
+export class DuplicateRows {
+  /** (section, period key, student) -> the first row, or -(group + 1) once a duplicate appeared. */
+  readonly #targets = new IndexTripleMap();
+  readonly groups: DuplicateGroup[] = [];
+
+  /** `memberAt(row)`: a row added before, as the group's message shows it. */
+  constructor(private readonly memberAt: (row: number) => DuplicateMember) {}
+
+  /**
+   * `section`, `student` and `periodKey` are indices of the section code, the student ID and the
+   * grading period in lower case. Returns the group the row joined, and the row that was first for
+   * the target when this row made the group (so it is put in the group too); null for a first row.
+   */
+  add(section: number, student: number, periodKey: number, row: number, member: DuplicateMember): { group: number; firstRow: number | null } | null {
+    const existing = this.#targets.get(section, periodKey, student);
+    if (existing === undefined) {
+      this.#targets.set(section, periodKey, student, row);
+      return null;
+    }
+    if (existing < 0) {
+      const group = -existing - 1;
+      this.groups[group]?.add(member);
+      return { group, firstRow: null };
+    }
+    const group = this.groups.length;
+    this.groups.push(new DuplicateGroup(this.memberAt(existing), member));
+    this.#targets.set(section, periodKey, student, -group - 1);
+    return { group, firstRow: existing };
+  }
 }

@@ -2,7 +2,8 @@
  * Maps a row's Schoology codes to IC sourcedIds, in the order the design fixes: section first
  * (`unmapped-section`), then the school filter of the mapping file (`school-not-included`), then
  * the grading period (`unmapped-term`; overall rows have no period to map), then the student
- * (`unmapped-student`). The first failing step is the row's reason.
+ * (`unmapped-student`). The first failing step is the row's reason. The first three depend on the
+ * section and period alone, so a plan maps them once per (section, period), not once per row.
  */
 import type { ExportRow, GradeSkipReason } from '../types.ts';
 import type { GradeMappings } from './plan-grade-passback.ts';
@@ -15,36 +16,46 @@ export interface MappedRow {
   studentSourcedId: string;
 }
 
-export type RowMapping =
-  | { mapped: true; ids: MappedRow }
-  | { mapped: false; reason: GradeSkipReason; message: string; partial: Partial<MappedRow> };
+export type MappedSection = Omit<MappedRow, 'studentSourcedId'>;
+
+type Unmapped = { mapped: false; reason: GradeSkipReason; message: string; partial: Partial<MappedRow> };
+
+export type SectionMapping = { mapped: true; ids: MappedSection } | Unmapped;
+
+export type RowMapping = { mapped: true; ids: MappedRow } | Unmapped;
 
 export function mapRow(row: ExportRow, overall: boolean, mappings: GradeMappings): RowMapping {
-  const target = mappings.classFor(row.sectionSchoolCode);
-  if (!target)
-    return unmapped('unmapped-section', `section "${row.sectionSchoolCode}" matches no IC class`, {});
+  const section = mapSectionAndPeriod(row.sectionSchoolCode, row.gradingPeriod, overall, mappings);
+  return section.mapped ? mapStudent(row.studentId, section.ids, mappings) : section;
+}
+
+/** Section, school and grading period: the steps before the student. */
+export function mapSectionAndPeriod(sectionSchoolCode: string, gradingPeriod: string, overall: boolean, mappings: GradeMappings): SectionMapping {
+  const target = mappings.classFor(sectionSchoolCode);
+  if (!target) return unmapped('unmapped-section', `section "${sectionSchoolCode}" matches no IC class`, {});
   const { classSourcedId, schoolSourcedId } = target;
   if (!mappings.schoolIncluded(schoolSourcedId))
     return unmapped('school-not-included', `school ${schoolSourcedId} is not listed in the mapping file`, {
       classSourcedId,
       schoolSourcedId,
     });
-  const termSourcedId = overall ? null : mappings.termFor(row.gradingPeriod, schoolSourcedId);
+  const termSourcedId = overall ? null : mappings.termFor(gradingPeriod, schoolSourcedId);
   if (!overall && termSourcedId === null)
-    return unmapped('unmapped-term', `period "${row.gradingPeriod}" has no IC term for school ${schoolSourcedId}`, {
+    return unmapped('unmapped-term', `period "${gradingPeriod}" has no IC term for school ${schoolSourcedId}`, {
       classSourcedId,
       schoolSourcedId,
     });
-  const studentSourcedId = mappings.studentFor(row.studentId, classSourcedId);
-  if (studentSourcedId === null)
-    return unmapped('unmapped-student', `student "${row.studentId}" is not known in IC class ${classSourcedId}`, {
-      classSourcedId,
-      schoolSourcedId,
-      termSourcedId,
-    });
-  return { mapped: true, ids: { classSourcedId, schoolSourcedId, termSourcedId, studentSourcedId } };
+  return { mapped: true, ids: { classSourcedId, schoolSourcedId, termSourcedId } };
 }
 
-function unmapped(reason: GradeSkipReason, message: string, partial: Partial<MappedRow>): RowMapping {
+/** The last step: the student, in the class the section maps to. */
+export function mapStudent(studentId: string, section: MappedSection, mappings: GradeMappings): RowMapping {
+  const studentSourcedId = mappings.studentFor(studentId, section.classSourcedId);
+  if (studentSourcedId === null)
+    return unmapped('unmapped-student', `student "${studentId}" is not known in IC class ${section.classSourcedId}`, { ...section });
+  return { mapped: true, ids: { ...section, studentSourcedId } };
+}
+
+function unmapped(reason: GradeSkipReason, message: string, partial: Partial<MappedRow>): Unmapped {
   return { mapped: false, reason, message, partial };
 }

@@ -16,16 +16,19 @@
  * (line item, student) `duplicate-conflict` (rows disagreeing), `unchanged` (equal to the ledger,
  * scheduled runs only) or `planned`.
  *
- * Records are read once (the caller may stream them). Rows that pass step 4 are kept in a compact
- * form until all are read, because a term row may come after the overall row it supersedes, and a
- * duplicate after the row it conflicts with; then they are resolved in file order.
+ * Records are read once (the caller may stream them). Every row is kept until all are read, because
+ * a term row may come after the overall row it supersedes, and a duplicate after the row it
+ * conflicts with. A million-row export must plan in flat memory, so a row is kept as a few numbers
+ * in columns (its strings held once in a table), results likewise, and the outcomes are not kept
+ * at all: `GradePlan.outcomes()` derives them again, in file order, as the caller stores them.
  */
-import type { ExportRecord, ExportRow, GradeSkipReason, InvalidRecord, LineItem, PlannedResult } from '../types.ts';
-import { DuplicateRows, type DuplicateCandidate } from './duplicate-rows.ts';
+import { gradeSkipReasons, type ExportRecord, type ExportRow, type GradeSkipReason, type InvalidRecord, type LineItem, type PlannedResult } from '../types.ts';
+import { ByteColumn, IndexTripleMap, IntRecords, StringTable } from './compact-columns.ts';
+import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
-import { mapRow, type MappedRow } from './map-row.ts';
-import { ResultGroups, type ReachingOutcome } from './result-groups.ts';
-import { resultSourcedId } from './result-id.ts';
+import { mapSectionAndPeriod, mapStudent, type MappedRow, type MappedSection } from './map-row.ts';
+import { ResultTable, type ResultValue } from './result-groups.ts';
+import { formatUuid, resultIdBytes } from './result-id.ts';
 import { readRowGrade, type RowGrade, type RowGradeOptions } from './row-grade.ts';
 import { outOfScopeMessage, type RunScope } from './run-scope.ts';
 
@@ -57,13 +60,15 @@ export interface GradePlanOptions {
   scope?: RunScope;
 }
 
+export type LedgerValue = { score: number; letter: string | null };
+
 export interface GradePlanInput {
   records: Iterable<ExportRecord>;
   mappings: GradeMappings;
   isOptedIn(sectionSchoolCode: string): boolean;
   lineItemsFor(classSourcedId: string): readonly LineItem[];
   isWindowOpen(lineItem: LineItem, schoolSourcedId: string): boolean;
-  ledgerFor(resultSourcedId: string): { score: number; letter: string | null } | undefined;
+  ledgerFor(resultSourcedId: string): LedgerValue | undefined;
   options: GradePlanOptions;
 }
 
@@ -89,77 +94,237 @@ export interface RowOutcome {
   message: string | null;
 }
 
-export interface GradePlan {
+/** The whole plan in memory, for small exports and tests. */
+export interface GradePlanResult {
   planned: PlannedResult[];
   outcomes: RowOutcome[];
   /** Data records read (rows and invalid records). */
   rows: number;
 }
 
-/** A row that passed scope, mapping and opt-in, kept until every row is read. */
-interface CandidateRow extends DuplicateCandidate, MappedRow {
-  sectionSchoolCode: string;
-  studentId: string;
-  gradingPeriod: string;
-  overall: boolean;
-  comment: string | null;
-}
-
 /** What screening (steps 1-4) needs: everything but the line items, windows and ledger. */
-export type GradePlanScreening = Omit<GradePlanInput, 'records' | keyof GradePlanLookups>;
+export type GradePlanScreening = Omit<GradePlanInput, 'records' | 'lineItemsFor' | 'isWindowOpen' | 'ledgerFor'>;
 
-/** What resolving the screened rows (steps 5-7 and the plan) needs; the caller may fetch it after screening. */
-export type GradePlanLookups = Pick<GradePlanInput, 'lineItemsFor' | 'isWindowOpen' | 'ledgerFor'>;
+/** What resolving the screened rows (steps 5-7) needs; the caller may fetch it after screening. */
+export type GradePlanLookups = Pick<GradePlanInput, 'lineItemsFor' | 'isWindowOpen'>;
 
-interface PlanContext {
-  input: GradePlanScreening;
-  options: GradePlanOptions;
-  readGrade: (grade: string, letterGrade: string | undefined) => RowGrade;
-  periodOf: (gradingPeriod: string) => PeriodInfo;
-  intern: (value: string) => string;
-  /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
-  termRowLines: Map<string, number> | null;
+/** A slice of the plan's result IDs, for reading what the ledger holds for them. */
+export interface ResultBatch {
+  readonly first: number;
+  readonly ids: readonly string[];
 }
 
-interface ResolveContext extends PlanContext {
-  targets: LineItemTargets;
-  windowOpen: (item: LineItem, schoolSourcedId: string) => boolean;
-  results: ResultGroups;
-}
-
-export function planGradePassback(input: GradePlanInput): GradePlan {
+export function planGradePassback(input: GradePlanInput): GradePlanResult {
   const builder = new GradePlanBuilder(input);
   for (const record of input.records) builder.add(record);
-  return builder.finish(input);
+  const plan = builder.finish(input);
+  if (plan.needsLedger) {
+    for (const batch of plan.resultBatches(500)) {
+      const entries = new Map<string, LedgerValue>();
+      for (const id of batch.ids) {
+        const entry = input.ledgerFor(id);
+        if (entry) entries.set(id, entry);
+      }
+      plan.recordLastPosted(batch, entries);
+    }
+  }
+  return { planned: [...plan.plannedResults()], outcomes: [...plan.outcomes()], rows: plan.rows };
+}
+
+/** Row kinds: 0 passed screening; otherwise 1 + the index of its skip reason. */
+const candidateKind = 0;
+const skipKind = (reason: GradeSkipReason): number => gradeSkipReasons.indexOf(reason) + 1;
+const none = StringTable.none;
+
+/** A row's fields, as indices into the plan's string tables (`none` for null). */
+const field = {
+  line: 0,
+  section: 1,
+  student: 2,
+  period: 3,
+  classId: 4,
+  school: 5,
+  /** Index into the terms table. */
+  term: 6,
+  studentSourcedId: 7,
+  /** A skipped row's message (messages table); a candidate's grade (grades table). */
+  detail: 8,
+  comment: 9,
+  /** The duplicate group of a candidate that has duplicates. */
+  duplicates: 10,
+} as const;
+type Field = (typeof field)[keyof typeof field];
+
+/** Every row as one record of numbers and its kind. */
+class RowColumns {
+  readonly #records = new IntRecords(Object.keys(field).length);
+  readonly #kinds = new ByteColumn();
+
+  get length(): number {
+    return this.#records.length;
+  }
+
+  /** A new row; the caller sets every field. */
+  push(kind: number): number {
+    this.#kinds.push(kind);
+    return this.#records.push();
+  }
+
+  kind(row: number): number {
+    return this.#kinds.at(row);
+  }
+
+  get(row: number, name: Field): number {
+    return this.#records.get(row, name);
+  }
+
+  set(row: number, name: Field, value: number): void {
+    this.#records.set(row, name, value);
+  }
+}
+
+/** A row's mapped IDs as indices: class, school and student in the strings table, term in the terms table. */
+interface IdIndices {
+  classId: number;
+  school: number;
+  term: number;
+  studentSourcedId: number;
+}
+
+const noIds: IdIndices = { classId: none, school: none, term: none, studentSourcedId: none };
+
+/** What screening decides for every row of one (section, period). */
+interface SectionScreen {
+  /** Out of scope, or the section, school or period unmapped. */
+  skip: { kind: number; message: number } | null;
+  ids: IdIndices;
+  mapped: MappedSection;
+  optedIn: boolean;
+  /** The period in lower case, for duplicates. */
+  periodKey: number;
+}
+
+/** State shared by screening, resolving and the outcomes. */
+class PlanState {
+  readonly rows = new RowColumns();
+  readonly strings = new StringTable();
+  readonly terms = new StringTable();
+  readonly messages = new StringTable();
+  readonly grades: RowGrade[] = [];
+  readonly overallPeriods: ReadonlySet<string>;
+  readonly periodKeys = new StringTable();
+  /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
+  readonly termRowLines: IndexTripleMap | null;
+  readonly #gradeIndex = new Map<string, Map<string, number>>();
+  readonly #periods = new Map<string, { key: number; overall: boolean }>();
+
+  constructor(
+    readonly input: GradePlanScreening,
+    readonly gradeOptions: RowGradeOptions,
+  ) {
+    const { options } = input;
+    this.overallPeriods = new Set(options.overallPeriodValues.map(normalisePeriod));
+    this.termRowLines = options.termTaskIds.some((id) => options.overallTaskIds.includes(id)) ? new IndexTripleMap() : null;
+  }
+
+  get options(): GradePlanOptions {
+    return this.input.options;
+  }
+
+  /** Grades repeat across rows (a few thousand distinct cells in a district): each is read once. */
+  gradeIndex(grade: string, letterGrade: string | undefined): number {
+    const letterKey = letterGrade ?? '';
+    let byLetter = this.#gradeIndex.get(grade);
+    if (!byLetter) {
+      byLetter = new Map();
+      this.#gradeIndex.set(grade, byLetter);
+    }
+    let index = byLetter.get(letterKey);
+    if (index === undefined) {
+      index = this.grades.length;
+      this.grades.push(readRowGrade(grade, letterGrade, this.gradeOptions));
+      byLetter.set(letterKey, index);
+    }
+    return index;
+  }
+
+  /** Periods are few: each is looked at once. `key` indexes the period in lower case. */
+  periodOf(gradingPeriod: string): { key: number; overall: boolean } {
+    let info = this.#periods.get(gradingPeriod);
+    if (!info) {
+      info = { key: this.periodKeys.index(gradingPeriod.toLowerCase()), overall: this.overallPeriods.has(normalisePeriod(gradingPeriod)) };
+      this.#periods.set(gradingPeriod, info);
+    }
+    return info;
+  }
+
+  gradeOf(row: number): RowGrade {
+    return this.grades[this.rows.get(row, field.detail)]!;
+  }
+
+  pushRow(line: number, kind: number, section: number, student: number, period: number, ids: IdIndices, detail: number, comment = none): number {
+    const { rows } = this;
+    const row = rows.push(kind);
+    rows.set(row, field.line, line);
+    rows.set(row, field.section, section);
+    rows.set(row, field.student, student);
+    rows.set(row, field.period, period);
+    rows.set(row, field.classId, ids.classId);
+    rows.set(row, field.school, ids.school);
+    rows.set(row, field.term, ids.term);
+    rows.set(row, field.studentSourcedId, ids.studentSourcedId);
+    rows.set(row, field.detail, detail);
+    rows.set(row, field.comment, comment);
+    rows.set(row, field.duplicates, none);
+    return row;
+  }
+
+  /** Mapped IDs as indices (`none` where absent). */
+  idIndices(ids: Partial<MappedRow>): IdIndices {
+    return {
+      classId: this.strings.indexOrNone(ids.classSourcedId),
+      school: this.strings.indexOrNone(ids.schoolSourcedId),
+      term: this.terms.indexOrNone(ids.termSourcedId),
+      studentSourcedId: this.strings.indexOrNone(ids.studentSourcedId),
+    };
+  }
 }
 
 /**
  * The plan fed one record at a time, so a streamed export never has to be held: `add` screens each
  * record as it is read, `classes` names the IC classes whose line items `finish` will need, and
- * `finish` resolves the rows in file order. Single use.
+ * `finish` resolves the rows. Single use.
  */
 export class GradePlanBuilder {
-  readonly #context: PlanContext;
-  /** One entry per screened row: dropped when screening ends. */
-  #duplicates: DuplicateRows | null = new DuplicateRows();
+  readonly #state: PlanState;
+  /** Needed only while rows are read: dropped by `finish`. */
+  #duplicates: DuplicateRows | null;
   readonly #classes = new Set<string>();
-  #screened: Array<RowOutcome | CandidateRow> = [];
+  /** (section, 0, period) -> index into #screens. */
+  readonly #sectionScreens = new IndexTripleMap();
+  readonly #screens: SectionScreen[] = [];
 
   constructor(input: GradePlanScreening) {
-    this.#context = makePlanContext(input);
+    const { options } = input;
+    this.#state = new PlanState(input, {
+      decimalSeparator: options.decimalSeparator,
+      scoreDecimals: options.scoreDecimals,
+      maxScore: options.maxScore,
+      letterGrades: options.letterGrades,
+    });
+    const state = this.#state;
+    this.#duplicates = new DuplicateRows((row) => ({ line: state.rows.get(row, field.line), grade: state.gradeOf(row) }));
   }
 
   /** Data records added so far (rows and invalid records). */
   get rows(): number {
-    return this.#screened.length;
+    return this.#state.rows.length;
   }
 
   add(record: ExportRecord): void {
     if (!this.#duplicates) throw new Error('GradePlanBuilder: add after finish');
-    const entry =
-      record.kind === 'invalid' ? invalidRecordOutcome(record.record, this.#context) : screenRow(record.row, this.#context, this.#duplicates);
-    if (isCandidate(entry)) this.#classes.add(entry.classSourcedId);
-    this.#screened.push(entry);
+    if (record.kind === 'invalid') this.#addInvalid(record.record);
+    else this.#screen(record.row, this.#duplicates);
   }
 
   /** IC classes of the rows that passed screening: the only line items the plan reads. */
@@ -169,218 +334,328 @@ export class GradePlanBuilder {
 
   finish(lookups: GradePlanLookups): GradePlan {
     if (!this.#duplicates) throw new Error('GradePlanBuilder: finish called twice');
-    const { options } = this.#context;
-    const context: ResolveContext = {
-      ...this.#context,
-      targets: makeLineItemTargets(lookups.lineItemsFor, options.termTaskIds, options.overallTaskIds),
-      windowOpen: cacheWindowChecks(lookups.isWindowOpen),
-      results: new ResultGroups(),
-    };
-    const screened = this.#screened;
-    this.#screened = [];
+    const groups = this.#duplicates.groups;
     this.#duplicates = null;
-    const rows = screened.length;
+    return new GradePlan(this.#state, groups, lookups);
+  }
 
-    // Resolved in file order; each entry is dropped once resolved, so kept rows do not outlive their outcomes.
-    const outcomes: RowOutcome[] = [];
-    screened.reverse();
-    for (let entry = screened.pop(); entry !== undefined; entry = screened.pop()) {
-      if (isCandidate(entry)) reachLineItems(entry, context, outcomes);
-      else outcomes.push(entry);
+  /** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
+  #addInvalid(record: InvalidRecord): void {
+    const state = this.#state;
+    const section = state.strings.index(record.sectionSchoolCode ?? '');
+    const student = state.strings.index(record.studentId ?? '');
+    const period = state.strings.index('');
+    const scopeMessage =
+      record.sectionSchoolCode === undefined ? null : outOfScopeMessage(state.options.scope, record.sectionSchoolCode, state.input.mappings);
+    if (scopeMessage === null) state.pushRow(record.line, skipKind('invalid-row'), section, student, period, noIds, state.messages.index(record.message));
+    else state.pushRow(record.line, skipKind('out-of-scope'), section, student, period, noIds, state.messages.index(scopeMessage));
+  }
+
+  /** Steps 2-4 for one row. A mapped term row is remembered for single-term tasks; a row that passes, for duplicates. */
+  #screen(row: ExportRow, duplicates: DuplicateRows): void {
+    const state = this.#state;
+    const { input, options } = state;
+    const section = state.strings.index(row.sectionSchoolCode);
+    const student = state.strings.index(row.studentId);
+    const period = state.strings.index(row.gradingPeriod);
+    const screen = this.#screenSection(section, period);
+    if (screen.skip) {
+      state.pushRow(row.line, screen.skip.kind, section, student, period, screen.ids, screen.skip.message);
+      return;
     }
-    const planned = context.results.decide({ ledgerFor: lookups.ledgerFor, letterGrades: options.letterGrades, full: options.full });
-    return { planned, outcomes, rows };
+    const studentSourcedId = input.mappings.studentFor(row.studentId, screen.mapped.classSourcedId);
+    if (studentSourcedId === null) {
+      const unmapped = mapStudent(row.studentId, screen.mapped, input.mappings);
+      const message = unmapped.mapped ? '' : unmapped.message;
+      state.pushRow(row.line, skipKind('unmapped-student'), section, student, period, screen.ids, state.messages.index(message));
+      return;
+    }
+    const ids: IdIndices = { classId: screen.ids.classId, school: screen.ids.school, term: screen.ids.term, studentSourcedId: state.strings.index(studentSourcedId) };
+    this.#rememberTermRow(ids, row.line);
+    if (options.teachersMustOptIn && !screen.optedIn) {
+      state.pushRow(row.line, skipKind('not-opted-in'), section, student, period, ids, state.messages.index(notOptedInMessage(row.sectionSchoolCode)));
+      return;
+    }
+    const grade = state.gradeIndex(row.grade, row.letterGrade);
+    const comment = options.postComments ? state.strings.indexOrNone(row.comment?.trim() || null) : none;
+    const index = state.pushRow(row.line, candidateKind, section, student, period, ids, grade, comment);
+    this.#classes.add(screen.mapped.classSourcedId);
+    const joined = duplicates.add(section, student, screen.periodKey, index, { line: row.line, grade: state.grades[grade]! });
+    if (joined) {
+      state.rows.set(index, field.duplicates, joined.group);
+      if (joined.firstRow !== null) state.rows.set(joined.firstRow, field.duplicates, joined.group);
+    }
+  }
+
+  /** Scope, section, school and period (steps 2-3 but the student) and opt-in: the same for every row of a (section, period). */
+  #screenSection(section: number, period: number): SectionScreen {
+    const found = this.#sectionScreens.get(section, 0, period);
+    if (found !== undefined) return this.#screens[found]!;
+    const state = this.#state;
+    const { input, options } = state;
+    const sectionSchoolCode = state.strings.at(section);
+    const gradingPeriod = state.strings.at(period);
+    const info = state.periodOf(gradingPeriod);
+    const base = { ids: noIds, mapped: { classSourcedId: '', schoolSourcedId: '', termSourcedId: null }, optedIn: false, periodKey: info.key };
+    let screen: SectionScreen;
+    const scopeMessage = outOfScopeMessage(options.scope, sectionSchoolCode, input.mappings);
+    const mapping = scopeMessage === null ? mapSectionAndPeriod(sectionSchoolCode, gradingPeriod, info.overall, input.mappings) : null;
+    if (scopeMessage !== null) screen = { ...base, skip: { kind: skipKind('out-of-scope'), message: state.messages.index(scopeMessage) } };
+    else if (mapping && !mapping.mapped)
+      screen = { ...base, ids: state.idIndices(mapping.partial), skip: { kind: skipKind(mapping.reason), message: state.messages.index(mapping.message) } };
+    else if (mapping)
+      screen = { ...base, ids: state.idIndices(mapping.ids), mapped: mapping.ids, optedIn: input.isOptedIn(sectionSchoolCode), skip: null };
+    else throw new Error('GradePlanBuilder: a section neither in scope nor out of it');
+    this.#sectionScreens.set(section, 0, period, this.#screens.length);
+    this.#screens.push(screen);
+    return screen;
+  }
+
+  /**
+   * A mapped term row governs the overall row on the single-term line items of its term and class,
+   * whatever happens to it next (not opted in, no grade, invalid, conflicting).
+   */
+  #rememberTermRow(ids: IdIndices, line: number): void {
+    const { termRowLines } = this.#state;
+    if (!termRowLines || ids.term === none) return;
+    if (termRowLines.get(ids.classId, ids.term, ids.studentSourcedId) === undefined) termRowLines.set(ids.classId, ids.term, ids.studentSourcedId, line);
   }
 }
 
-function makePlanContext(input: GradePlanScreening): PlanContext {
-  const { options } = input;
-  const singleTermTasks = options.termTaskIds.some((id) => options.overallTaskIds.includes(id));
-  return {
-    input,
-    options,
-    readGrade: makeGradeReader({
-      decimalSeparator: options.decimalSeparator,
-      scoreDecimals: options.scoreDecimals,
-      maxScore: options.maxScore,
-      letterGrades: options.letterGrades,
-    }),
-    periodOf: makePeriodReader(new Set(options.overallPeriodValues.map(normalisePeriod))),
-    intern: makeInterner(),
-    termRowLines: singleTermTasks ? new Map() : null,
-  };
+function notOptedInMessage(sectionSchoolCode: string): string {
+  return `section "${sectionSchoolCode}" is not opted in to grade passback`;
 }
 
-/** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
-function invalidRecordOutcome(record: InvalidRecord, context: PlanContext): RowOutcome {
-  const base = {
-    line: record.line,
-    sectionSchoolCode: record.sectionSchoolCode ?? '',
-    studentId: record.studentId ?? '',
-    gradingPeriod: '',
-  };
-  const scopeMessage =
-    record.sectionSchoolCode === undefined
-      ? null
-      : outOfScopeMessage(context.options.scope, record.sectionSchoolCode, context.input.mappings);
-  return scopeMessage === null
-    ? rowSkipped(base, {}, 'invalid-row', record.message)
-    : rowSkipped(base, {}, 'out-of-scope', scopeMessage);
-}
-
-/** Steps 2-4 for one row. A mapped term row is remembered for single-term tasks; a row that passes, for duplicates. */
-function screenRow(row: ExportRow, context: PlanContext, duplicates: DuplicateRows): RowOutcome | CandidateRow {
-  const { input, options } = context;
-  const base = {
-    line: row.line,
-    sectionSchoolCode: context.intern(row.sectionSchoolCode),
-    studentId: context.intern(row.studentId),
-    gradingPeriod: context.intern(row.gradingPeriod),
-  };
-  const scopeMessage = outOfScopeMessage(options.scope, row.sectionSchoolCode, input.mappings);
-  if (scopeMessage !== null) return rowSkipped(base, {}, 'out-of-scope', scopeMessage);
-
-  const period = context.periodOf(base.gradingPeriod);
-  const overall = period.overall;
-  const mapping = mapRow(row, overall, input.mappings);
-  if (!mapping.mapped) return rowSkipped(base, mapping.partial, mapping.reason, mapping.message);
-  rememberTermRow(mapping.ids, row.line, context);
-  if (options.teachersMustOptIn && !input.isOptedIn(row.sectionSchoolCode))
-    return rowSkipped(base, mapping.ids, 'not-opted-in', `section "${row.sectionSchoolCode}" is not opted in to grade passback`);
-
-  // Mapped IDs may be the row's own strings (identity, roster keys): shared like the row's codes.
-  const { ids } = mapping;
-  const candidate: CandidateRow = {
-    line: base.line,
-    sectionSchoolCode: base.sectionSchoolCode,
-    studentId: base.studentId,
-    gradingPeriod: base.gradingPeriod,
-    classSourcedId: context.intern(ids.classSourcedId),
-    schoolSourcedId: context.intern(ids.schoolSourcedId),
-    termSourcedId: ids.termSourcedId === null ? null : context.intern(ids.termSourcedId),
-    studentSourcedId: context.intern(ids.studentSourcedId),
-    overall,
-    grade: context.readGrade(row.grade, row.letterGrade),
-    comment: options.postComments ? row.comment?.trim() || null : null,
-    duplicates: null,
-  };
-  duplicates.add(base.sectionSchoolCode, base.studentId, period.key, candidate);
-  return candidate;
-}
+/** What happens to a candidate row at one of its line items, short of the result decision. */
+type Reach = { kind: 'superseded'; governingLine: number } | { kind: 'window-closed' } | { kind: 'result' };
 
 /**
- * A mapped term row governs the overall row on the single-term line items of its term and class,
- * whatever happens to it next (not opted in, no grade, invalid, conflicting).
+ * A resolved plan: every result it would post, decided once the caller has told it what the ledger
+ * holds (`resultBatches`, `recordLastPosted`), and the outcomes of every row, derived on demand in
+ * file order.
  */
-function rememberTermRow(ids: MappedRow, line: number, context: PlanContext): void {
-  if (!context.termRowLines || ids.termSourcedId === null) return;
-  const key = termRowKey(ids.classSourcedId, ids.studentSourcedId, ids.termSourcedId);
-  if (!context.termRowLines.has(key)) context.termRowLines.set(key, line);
-}
+export class GradePlan {
+  readonly rows: number;
+  /** Outcomes `outcomes()` yields: one per (row, line item) reached, or per row skipped before. */
+  readonly outcomeCount: number;
+  readonly #state: PlanState;
+  readonly #groups: readonly DuplicateGroup[];
+  readonly #targets: LineItemTargets;
+  readonly #windowOpen: (item: LineItem, schoolSourcedId: string) => boolean;
+  readonly #items: LineItem[] = [];
+  readonly #itemIndex = new Map<LineItem, number>();
+  readonly #results: ResultTable;
 
-/** Steps 5-7 for one remembered row, then one outcome per line item it reaches. */
-function reachLineItems(candidate: CandidateRow, context: ResolveContext, outcomes: RowOutcome[]): void {
-  const { grade } = candidate;
-  if (candidate.duplicates?.conflict) {
-    outcomes.push(rowSkipped(candidate, candidate, 'duplicate-conflict', candidate.duplicates.conflictMessage(), grade));
-    return;
+  constructor(state: PlanState, groups: readonly DuplicateGroup[], lookups: GradePlanLookups) {
+    this.#state = state;
+    this.#groups = groups;
+    const { options } = state;
+    this.#targets = makeLineItemTargets(lookups.lineItemsFor, options.termTaskIds, options.overallTaskIds);
+    this.#windowOpen = cacheWindowChecks(lookups.isWindowOpen);
+    this.#results = new ResultTable((row) => resultValue(state.gradeOf(row)));
+    this.rows = state.rows.length;
+    this.outcomeCount = this.#resolve();
   }
-  if (grade.kind === 'empty') {
-    outcomes.push(rowSkipped(candidate, candidate, 'no-grade', 'the grade is empty', grade));
-    return;
+
+  /** A scheduled run compares each result with the ledger; a full run sends them all. */
+  get needsLedger(): boolean {
+    return !this.#state.options.full;
   }
-  if (grade.kind === 'invalid' || grade.score === null) {
-    outcomes.push(rowSkipped(candidate, candidate, 'invalid-grade', grade.message, grade));
-    return;
+
+  /** Results the plan would post (not conflicting, not equal to the ledger). */
+  get plannedCount(): number {
+    let count = 0;
+    for (let result = 0; result < this.#results.size; result++) if (this.#isPlanned(result)) count++;
+    return count;
   }
-  const items =
-    candidate.termSourcedId === null
-      ? context.targets.forOverallRow(candidate.classSourcedId)
-      : context.targets.forTermRow(candidate.classSourcedId, candidate.termSourcedId);
-  if (items.length === 0) {
-    const message = context.targets.noTaskMessage(candidate.classSourcedId, candidate.termSourcedId);
-    outcomes.push(rowSkipped(candidate, candidate, 'no-task', message, grade));
-    return;
+
+  /** The result IDs, `size` at a time, for the caller to read the ledger entries of. */
+  *resultBatches(size: number): Generator<ResultBatch> {
+    for (let first = 0; first < this.#results.size; first += size) {
+      const ids: string[] = [];
+      for (let result = first; result < Math.min(first + size, this.#results.size); result++) ids.push(formatUuid(this.#results.idBytesOf(result)));
+      yield { first, ids };
+    }
   }
-  for (const item of items) outcomes.push(lineItemOutcome(candidate, grade.score, item, context));
+
+  /** What the ledger holds for a batch's results (absent: never posted). Equal values are `unchanged`. */
+  recordLastPosted(batch: ResultBatch, entries: ReadonlyMap<string, LedgerValue>): void {
+    if (!this.needsLedger) return;
+    const { letterGrades } = this.#state.options;
+    batch.ids.forEach((id, offset) => {
+      const last = entries.get(id);
+      if (!last) return;
+      const result = batch.first + offset;
+      const value = resultValue(this.#state.gradeOf(this.#results.firstRowOf(result)));
+      if (last.score === value.score && (!letterGrades || last.letter === value.letter)) this.#results.markUnchanged(result);
+    });
+  }
+
+  /** The results to send, in the order rows first reached them. */
+  *plannedResults(): Generator<PlannedResult> {
+    const { strings, rows } = this.#state;
+    for (let result = 0; result < this.#results.size; result++) {
+      if (!this.#isPlanned(result)) continue;
+      const first = this.#results.firstRowOf(result);
+      const value = resultValue(this.#state.gradeOf(first));
+      yield {
+        resultSourcedId: formatUuid(this.#results.idBytesOf(result)),
+        lineItemSourcedId: this.#items[this.#results.lineItemOf(result)]!.sourcedId,
+        classSourcedId: strings.at(rows.get(first, field.classId)),
+        studentSourcedId: strings.at(this.#results.studentOf(result)),
+        score: value.score,
+        letter: value.letter,
+        comment: strings.atOrNull(rows.get(first, field.comment)),
+      };
+    }
+  }
+
+  /** Every outcome, in file order (a row's line items in the order IC lists them). */
+  *outcomes(): Generator<RowOutcome> {
+    const { rows } = this.#state;
+    for (let row = 0; row < this.rows; row++) {
+      const kind = rows.kind(row);
+      if (kind !== candidateKind) {
+        yield this.#rowOutcome(row, gradeSkipReasons[kind - 1]!, this.#state.messages.at(rows.get(row, field.detail)));
+        continue;
+      }
+      const stop = this.#rowStop(row);
+      if (stop) {
+        yield this.#rowOutcome(row, stop.reason, stop.message, this.#state.gradeOf(row));
+        continue;
+      }
+      for (const item of this.#itemsOf(row)) yield this.#lineItemOutcome(row, item);
+    }
+  }
+
+  /** Counts and remembers every result; returns how many outcomes there are. */
+  #resolve(): number {
+    const { rows, strings } = this.#state;
+    let outcomes = 0;
+    for (let row = 0; row < this.rows; row++) {
+      if (rows.kind(row) !== candidateKind || this.#rowStop(row)) {
+        outcomes += 1;
+        continue;
+      }
+      for (const item of this.#itemsOf(row)) {
+        outcomes += 1;
+        if (this.#reach(row, item).kind !== 'result') continue;
+        const student = rows.get(row, field.studentSourcedId);
+        this.#results.reach(this.#indexOf(item), student, row, () => resultIdBytes(item.sourcedId, strings.at(student)));
+      }
+    }
+    return outcomes;
+  }
+
+  /** Steps 5-7: why a candidate row reaches no line item, or null when it reaches some. */
+  #rowStop(row: number): { reason: GradeSkipReason; message: string } | null {
+    const { rows, strings, terms } = this.#state;
+    const group = rows.get(row, field.duplicates);
+    if (group !== none && this.#groups[group]?.conflict) return { reason: 'duplicate-conflict', message: this.#groups[group].conflictMessage() };
+    const grade = this.#state.gradeOf(row);
+    if (grade.kind === 'empty') return { reason: 'no-grade', message: 'the grade is empty' };
+    if (grade.kind === 'invalid' || grade.score === null) return { reason: 'invalid-grade', message: grade.message ?? 'the grade is not a number' };
+    if (this.#itemsOf(row).length === 0)
+      return { reason: 'no-task', message: this.#targets.noTaskMessage(strings.at(rows.get(row, field.classId)), terms.atOrNull(rows.get(row, field.term))) };
+    return null;
+  }
+
+  #itemsOf(row: number): readonly LineItem[] {
+    const { rows, strings, terms } = this.#state;
+    const classSourcedId = strings.at(rows.get(row, field.classId));
+    const term = rows.get(row, field.term);
+    return term === none ? this.#targets.forOverallRow(classSourcedId) : this.#targets.forTermRow(classSourcedId, terms.at(term));
+  }
+
+  #reach(row: number, item: LineItem): Reach {
+    const { rows, strings } = this.#state;
+    const governingLine = this.#governingTermRowLine(row, item);
+    if (governingLine !== undefined) return { kind: 'superseded', governingLine };
+    if (!this.#windowOpen(item, strings.at(rows.get(row, field.school)))) return { kind: 'window-closed' };
+    return { kind: 'result' };
+  }
+
+  /** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
+  #governingTermRowLine(row: number, item: LineItem): number | undefined {
+    const { rows, strings, terms, termRowLines } = this.#state;
+    const overall = this.#state.periodOf(strings.at(rows.get(row, field.period))).overall;
+    if (!overall || !termRowLines || item.termSourcedId === null) return undefined;
+    if (!this.#targets.isSingleTermTask(item.taskId)) return undefined;
+    const term = terms.index(item.termSourcedId);
+    return termRowLines.get(rows.get(row, field.classId), term, rows.get(row, field.studentSourcedId));
+  }
+
+  #lineItemOutcome(row: number, item: LineItem): RowOutcome {
+    const { rows, strings, terms } = this.#state;
+    const grade = this.#state.gradeOf(row);
+    const outcome = this.#rowOutcome(row, 'planned', null, grade);
+    outcome.termSourcedId = item.termSourcedId ?? terms.atOrNull(rows.get(row, field.term));
+    outcome.lineItemSourcedId = item.sourcedId;
+    outcome.taskId = item.taskId;
+    const student = rows.get(row, field.studentSourcedId);
+    const result = this.#results.find(this.#indexOf(item), student);
+    outcome.resultSourcedId = result === undefined ? formatUuid(resultIdBytes(item.sourcedId, strings.at(student))) : formatUuid(this.#results.idBytesOf(result));
+    const reach = this.#reach(row, item);
+    if (reach.kind === 'superseded') return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach.governingLine} governs this line item`);
+    if (reach.kind === 'window-closed') return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
+    if (result === undefined) throw new Error('GradePlan: a reaching outcome has no result');
+    if (this.#results.isConflict(result)) return withOutcome(outcome, 'duplicate-conflict', this.#results.conflictMessage(result, (r) => rows.get(r, field.line)));
+    const first = this.#results.firstRowOf(result);
+    const note = first === row ? null : `same grade as line ${rows.get(first, field.line)}`;
+    if (this.#results.isUnchanged(result)) return withOutcome(outcome, 'unchanged', note ? `${note}; equal to what was last posted` : 'equal to what was last posted');
+    outcome.message = note ? `${note}; posted once` : null;
+    return outcome;
+  }
+
+  #rowOutcome(row: number, outcome: RowOutcome['outcome'], message: string | null, grade?: RowGrade): RowOutcome {
+    const { rows, strings, terms } = this.#state;
+    return {
+      line: rows.get(row, field.line),
+      sectionSchoolCode: strings.at(rows.get(row, field.section)),
+      studentId: strings.at(rows.get(row, field.student)),
+      gradingPeriod: strings.at(rows.get(row, field.period)),
+      classSourcedId: strings.atOrNull(rows.get(row, field.classId)),
+      schoolSourcedId: strings.atOrNull(rows.get(row, field.school)),
+      termSourcedId: terms.atOrNull(rows.get(row, field.term)),
+      studentSourcedId: strings.atOrNull(rows.get(row, field.studentSourcedId)),
+      lineItemSourcedId: null,
+      taskId: null,
+      resultSourcedId: null,
+      score: grade?.score ?? null,
+      letter: grade?.letter ?? null,
+      outcome,
+      message,
+    };
+  }
+
+  #isPlanned(result: number): boolean {
+    return !this.#results.isConflict(result) && !this.#results.isUnchanged(result);
+  }
+
+  #indexOf(item: LineItem): number {
+    let index = this.#itemIndex.get(item);
+    if (index === undefined) {
+      index = this.#items.length;
+      this.#items.push(item);
+      this.#itemIndex.set(item, index);
+    }
+    return index;
+  }
 }
 
-function lineItemOutcome(candidate: CandidateRow, score: number, item: LineItem, context: ResolveContext): RowOutcome {
-  const outcome: ReachingOutcome = {
-    line: candidate.line,
-    sectionSchoolCode: candidate.sectionSchoolCode,
-    studentId: candidate.studentId,
-    gradingPeriod: candidate.gradingPeriod,
-    classSourcedId: candidate.classSourcedId,
-    schoolSourcedId: candidate.schoolSourcedId,
-    termSourcedId: item.termSourcedId ?? candidate.termSourcedId,
-    studentSourcedId: candidate.studentSourcedId,
-    lineItemSourcedId: item.sourcedId,
-    taskId: item.taskId,
-    resultSourcedId: resultSourcedId(item.sourcedId, candidate.studentSourcedId),
-    score,
-    letter: candidate.grade.letter,
-    outcome: 'planned',
-    message: null,
-  };
-  const governingLine = governingTermRowLine(candidate, item, context);
-  if (governingLine !== undefined)
-    return withOutcome(outcome, 'superseded-by-term', `the term row at line ${governingLine} governs this line item`);
-  if (!context.windowOpen(item, candidate.schoolSourcedId))
-    return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
-  context.results.add(outcome, candidate.comment);
-  return outcome;
+/** The value a row with a score would post (only called for rows with a score). */
+function resultValue(grade: RowGrade): ResultValue {
+  return { score: grade.score ?? Number.NaN, letter: grade.letter };
 }
 
-/** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
-function governingTermRowLine(candidate: CandidateRow, item: LineItem, context: ResolveContext): number | undefined {
-  if (!candidate.overall || !context.termRowLines || item.termSourcedId === null) return undefined;
-  if (!context.targets.isSingleTermTask(item.taskId)) return undefined;
-  return context.termRowLines.get(termRowKey(candidate.classSourcedId, candidate.studentSourcedId, item.termSourcedId));
-}
-
-function rowSkipped(
-  base: Pick<RowOutcome, 'line' | 'sectionSchoolCode' | 'studentId' | 'gradingPeriod'>,
-  ids: Partial<MappedRow>,
-  reason: GradeSkipReason,
-  message: string | null,
-  grade?: { score: number | null; letter: string | null },
-): RowOutcome {
-  return {
-    line: base.line,
-    sectionSchoolCode: base.sectionSchoolCode,
-    studentId: base.studentId,
-    gradingPeriod: base.gradingPeriod,
-    classSourcedId: ids.classSourcedId ?? null,
-    schoolSourcedId: ids.schoolSourcedId ?? null,
-    termSourcedId: ids.termSourcedId ?? null,
-    studentSourcedId: ids.studentSourcedId ?? null,
-    lineItemSourcedId: null,
-    taskId: null,
-    resultSourcedId: null,
-    score: grade?.score ?? null,
-    letter: grade?.letter ?? null,
-    outcome: reason,
-    message,
-  };
-}
-
-function withOutcome(outcome: RowOutcome, reason: GradeSkipReason, message: string): RowOutcome {
+function withOutcome(outcome: RowOutcome, reason: RowOutcome['outcome'], message: string): RowOutcome {
   outcome.outcome = reason;
   outcome.message = message;
   return outcome;
 }
 
-function isCandidate(entry: RowOutcome | CandidateRow): entry is CandidateRow {
-  return 'grade' in entry;
-}
-
 function normalisePeriod(period: string): string {
   return period.trim().toLowerCase();
-}
-
-function termRowKey(classSourcedId: string, studentSourcedId: string, termSourcedId: string): string {
-  return `${classSourcedId}\u0000${studentSourcedId}\u0000${termSourcedId}`;
 }
 
 /** A window's state cannot change within one plan, so each (line item, school) is asked once. */
@@ -400,67 +675,5 @@ function cacheWindowChecks(
       bySchool.set(schoolSourcedId, open);
     }
     return open;
-  };
-}
-
-interface PeriodInfo {
-  /** The period in lower case: rows for one target agree on it whatever the case. */
-  key: string;
-  /** An overall grade (one of `overallPeriodValues`), not a term's. */
-  overall: boolean;
-}
-
-/** Periods are few and interned: each is looked at once. */
-function makePeriodReader(overallPeriods: ReadonlySet<string>): (gradingPeriod: string) => PeriodInfo {
-  const known = new Map<string, PeriodInfo>();
-  return (gradingPeriod) => {
-    let info = known.get(gradingPeriod);
-    if (!info) {
-      info = { key: gradingPeriod.toLowerCase(), overall: overallPeriods.has(normalisePeriod(gradingPeriod)) };
-      known.set(gradingPeriod, info);
-    }
-    return info;
-  };
-}
-
-/** Past this many distinct (grade, letter) cells, grades are read afresh for each row. */
-const sharedGradesLimit = 100_000;
-
-/**
- * Grades repeat across rows (a few thousand distinct cells in a district): rows with the same grade
- * and letter cells share one RowGrade, which is never changed, instead of holding one each.
- */
-function makeGradeReader(options: RowGradeOptions): (grade: string, letterGrade: string | undefined) => RowGrade {
-  const known = new Map<string, Map<string, RowGrade>>();
-  let shared = 0;
-  return (grade, letterGrade) => {
-    const letterKey = letterGrade ?? '';
-    let byLetter = known.get(grade);
-    const found = byLetter?.get(letterKey);
-    if (found) return found;
-    const read = readRowGrade(grade, letterGrade, options);
-    if (shared < sharedGradesLimit) {
-      if (!byLetter) {
-        byLetter = new Map();
-        known.set(grade, byLetter);
-      }
-      byLetter.set(letterKey, read);
-      shared += 1;
-    }
-    return read;
-  };
-}
-
-/**
- * Section codes, student IDs and periods repeat across many rows, but the CSV reader gives each
- * row fresh strings; sharing one copy keeps a million outcomes' memory small.
- */
-function makeInterner(): (value: string) => string {
-  const seen = new Map<string, string>();
-  return (value) => {
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    seen.set(value, value);
-    return value;
   };
 }

@@ -4,110 +4,112 @@
  * `planned` and points to the one result. Different values post nothing: every such outcome is
  * `duplicate-conflict`. On a scheduled run a result equal to what the ledger says was last posted
  * is `unchanged` (for every row pointing to it) and not planned; a full run plans it anyway.
+ *
+ * Results are kept in columns (indices of the line item, the student and the first row reaching
+ * it, and the 16 bytes of its ID), not as an object each.
  */
-import type { PlannedResult } from '../types.ts';
-import type { RowOutcome } from './plan-grade-passback.ts';
+import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords } from './compact-columns.ts';
 
-/** An outcome on its way to a result: line item, student and value are set. */
-export interface ReachingOutcome extends RowOutcome {
-  lineItemSourcedId: string;
-  classSourcedId: string;
-  studentSourcedId: string;
-  resultSourcedId: string;
+export interface ResultValue {
   score: number;
+  letter: string | null;
 }
 
-/** Rows reaching one result; a result reached by one row without a comment is kept as that row's outcome alone. */
-class ResultGroup {
-  others: ReachingOutcome[] | null = null;
-  conflict = false;
+const state = { open: 0, conflict: 1, unchanged: 2 } as const;
+const field = { lineItem: 0, student: 1, firstRow: 2, rows: 3 } as const;
+const listedRows = 5;
 
-  constructor(
-    readonly first: ReachingOutcome,
-    readonly comment: string | null,
-  ) {}
-}
+export class ResultTable {
+  /** (line item, 0, student) -> result. */
+  readonly #byTarget = new IndexTripleMap();
+  /** Per result: line item, student, the first row reaching it, how many rows reach it. */
+  readonly #records = new IntRecords(4);
+  readonly #state = new ByteColumn();
+  readonly #ids = new BytesColumn(16);
+  /** The first few rows of each result reached by more than one row, for the conflict message. */
+  readonly #listed = new Map<number, number[]>();
 
-export interface LedgerLookup {
-  ledgerFor(resultSourcedId: string): { score: number; letter: string | null } | undefined;
-  letterGrades: boolean;
-  full: boolean;
-}
+  /** `valueOf(row)`: the score and letter a row gives. */
+  constructor(private readonly valueOf: (row: number) => ResultValue) {}
 
-export class ResultGroups {
-  // Most results are reached by one row: those are stored as the outcome itself, which saves an
-  // object per result on a million-row export.
-  private readonly groups = new Map<string, ReachingOutcome | ResultGroup>();
+  get size(): number {
+    return this.#records.length;
+  }
 
-  /** Adds an outcome that would post; `comment` is kept from the first row only. */
-  add(outcome: ReachingOutcome, comment: string | null): void {
-    const found = this.groups.get(outcome.resultSourcedId);
+  /** `row` reaches (line item, student): the result is made (its ID from `idBytes`) on the first reach. */
+  reach(lineItem: number, student: number, row: number, idBytes: () => Uint8Array): number {
+    const found = this.#byTarget.get(lineItem, 0, student);
     if (found === undefined) {
-      this.groups.set(outcome.resultSourcedId, comment === null ? outcome : new ResultGroup(outcome, comment));
-      return;
+      const index = this.#records.push();
+      this.#records.set(index, field.lineItem, lineItem);
+      this.#records.set(index, field.student, student);
+      this.#records.set(index, field.firstRow, row);
+      this.#records.set(index, field.rows, 1);
+      this.#state.push(state.open);
+      this.#ids.push(idBytes());
+      this.#byTarget.set(lineItem, 0, student, index);
+      return index;
     }
-    let group = found;
-    if (!(group instanceof ResultGroup)) {
-      group = new ResultGroup(group, null);
-      this.groups.set(outcome.resultSourcedId, group);
+    const first = this.firstRowOf(found);
+    this.#records.set(found, field.rows, this.rowsOf(found) + 1);
+    let listed = this.#listed.get(found);
+    if (!listed) {
+      listed = [first];
+      this.#listed.set(found, listed);
     }
-    (group.others ??= []).push(outcome);
-    if (outcome.score !== group.first.score || outcome.letter !== group.first.letter) group.conflict = true;
+    if (listed.length < listedRows) listed.push(row);
+    const a = this.valueOf(first);
+    const b = this.valueOf(row);
+    if (a.score !== b.score || a.letter !== b.letter) this.#state.set(found, state.conflict);
+    return found;
   }
 
-  /** Decides every group: sets the outcomes and returns the results to send, in first-seen order. */
-  decide(ledger: LedgerLookup): PlannedResult[] {
-    const planned: PlannedResult[] = [];
-    for (const entry of this.groups.values()) {
-      const group = entry instanceof ResultGroup ? entry : null;
-      const first = entry instanceof ResultGroup ? entry.first : entry;
-      if (group?.conflict) {
-        const members = [group.first, ...(group.others ?? [])];
-        const message = `different grades for the same line item and student: ${listValues(members)}`;
-        for (const member of members) setOutcome(member, 'duplicate-conflict', message);
-        continue;
-      }
-      const unchanged = !ledger.full && equalsLedger(first, ledger);
-      setOutcome(first, unchanged ? 'unchanged' : 'planned', unchanged ? 'equal to what was last posted' : null);
-      for (const other of group?.others ?? []) {
-        const note = `same grade as line ${first.line}`;
-        setOutcome(other, unchanged ? 'unchanged' : 'planned', unchanged ? `${note}; equal to what was last posted` : `${note}; posted once`);
-      }
-      if (!unchanged) planned.push(toPlannedResult(first, group?.comment ?? null));
-    }
-    return planned;
+  /** The result a (line item, student) reached, once every row was added. */
+  find(lineItem: number, student: number): number | undefined {
+    return this.#byTarget.get(lineItem, 0, student);
   }
-}
 
-function equalsLedger(outcome: ReachingOutcome, ledger: LedgerLookup): boolean {
-  const last = ledger.ledgerFor(outcome.resultSourcedId);
-  if (!last) return false;
-  return last.score === outcome.score && (!ledger.letterGrades || last.letter === outcome.letter);
-}
+  lineItemOf(result: number): number {
+    return this.#records.get(result, field.lineItem);
+  }
 
-function toPlannedResult(outcome: ReachingOutcome, comment: string | null): PlannedResult {
-  return {
-    resultSourcedId: outcome.resultSourcedId,
-    lineItemSourcedId: outcome.lineItemSourcedId,
-    classSourcedId: outcome.classSourcedId,
-    studentSourcedId: outcome.studentSourcedId,
-    score: outcome.score,
-    letter: outcome.letter,
-    comment,
-  };
-}
+  studentOf(result: number): number {
+    return this.#records.get(result, field.student);
+  }
 
-function setOutcome(outcome: RowOutcome, value: RowOutcome['outcome'], message: string | null): void {
-  outcome.outcome = value;
-  outcome.message = message;
-}
+  firstRowOf(result: number): number {
+    return this.#records.get(result, field.firstRow);
+  }
 
-const listedLines = 5;
+  /** How many row outcomes point to the result. */
+  rowsOf(result: number): number {
+    return this.#records.get(result, field.rows);
+  }
 
-function listValues(members: readonly ReachingOutcome[]): string {
-  const shown = members
-    .slice(0, listedLines)
-    .map((m) => `line ${m.line} (${m.letter === null ? m.score : `${m.score} / ${m.letter}`})`);
-  const more = members.length - listedLines;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  idBytesOf(result: number): Uint8Array {
+    return this.#ids.at(result);
+  }
+
+  isConflict(result: number): boolean {
+    return this.#state.at(result) === state.conflict;
+  }
+
+  isUnchanged(result: number): boolean {
+    return this.#state.at(result) === state.unchanged;
+  }
+
+  /** The ledger holds the result's value: it is not sent again (a conflict stays a conflict). */
+  markUnchanged(result: number): void {
+    if (this.#state.at(result) === state.open) this.#state.set(result, state.unchanged);
+  }
+
+  conflictMessage(result: number, lineOf: (row: number) => number): string {
+    const listed = this.#listed.get(result) ?? [this.firstRowOf(result)];
+    const shown = listed.map((row) => {
+      const value = this.valueOf(row);
+      return `line ${lineOf(row)} (${value.letter === null ? value.score : `${value.score} / ${value.letter}`})`;
+    });
+    const more = this.rowsOf(result) - listed.length;
+    return `different grades for the same line item and student: ${more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')}`;
+  }
 }

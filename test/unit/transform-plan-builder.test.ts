@@ -65,7 +65,6 @@ const screening = { mappings, isOptedIn: (section: string) => section !== 'S2', 
 const lookups = {
   lineItemsFor: (cls: string) => lineItems.filter((item) => item.classSourcedId === cls),
   isWindowOpen: (item: LineItem) => item.windowOpenFlag === true,
-  ledgerFor: () => undefined,
 };
 
 describe('GradePlanBuilder', () => {
@@ -73,9 +72,12 @@ describe('GradePlanBuilder', () => {
     const builder = new GradePlanBuilder(screening);
     for (const record of exportRecords()) builder.add(record);
     expect(builder.rows).toBe(rows.length + 1);
-    const streamed = builder.finish(lookups);
-    const whole = planGradePassback({ ...screening, ...lookups, records: exportRecords() });
+    const plan = builder.finish(lookups);
+    const streamed = { planned: [...plan.plannedResults()], outcomes: [...plan.outcomes()], rows: plan.rows };
+    const whole = planGradePassback({ ...screening, ...lookups, ledgerFor: () => undefined, records: exportRecords() });
     expect(streamed).toEqual(whole);
+    expect(plan.outcomeCount).toBe(whole.outcomes.length);
+    expect(plan.plannedCount).toBe(whole.planned.length);
     expect(streamed.outcomes.map((o) => o.outcome)).toEqual([
       'planned', 'planned', 'planned', 'duplicate-conflict', 'duplicate-conflict', 'unmapped-student', 'not-opted-in',
       'unmapped-section', 'window-closed', 'invalid-grade', 'invalid-row',
@@ -95,7 +97,7 @@ describe('GradePlanBuilder', () => {
     const builder = new GradePlanBuilder(screening);
     const [first] = exportRecords();
     if (first) builder.add(first);
-    expect(builder.finish(lookups).planned).toHaveLength(1);
+    expect(builder.finish(lookups).plannedCount).toBe(1);
     expect(() => builder.finish(lookups)).toThrow(/twice/);
     expect(() => first && builder.add(first)).toThrow(/after finish/);
   });

@@ -3,7 +3,7 @@ import { countOutcomes } from '../../src/transform/count-outcomes.ts';
 import {
   planGradePassback,
   type GradeMappings,
-  type GradePlan,
+  type GradePlanResult,
   type GradePlanInput,
   type GradePlanOptions,
   type RowOutcome,
@@ -104,7 +104,7 @@ function inputFor(rows: RowInput[], world: World = {}): GradePlanInput {
   };
 }
 
-function plan(rows: RowInput[], world: World = {}): GradePlan {
+function plan(rows: RowInput[], world: World = {}): GradePlanResult {
   return planGradePassback(inputFor(rows, world));
 }
 

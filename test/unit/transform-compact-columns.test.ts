@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords, StringTable } from '../../src/transform/compact-columns.ts';
+
+describe('IndexTripleMap', () => {
+  it('keeps every key apart through many grows, like a Map keyed by the triple', () => {
+    const map = new IndexTripleMap();
+    const reference = new Map<string, number>();
+    // Keys that differ in one index only, and repeated sets, across several doublings.
+    for (let i = 0; i < 20_000; i++) {
+      const key = [i % 97, Math.floor(i / 97) % 13, i % 1_000] as const;
+      map.set(...key, i);
+      reference.set(key.join(','), i);
+    }
+    expect(map.size).toBe(reference.size);
+    for (const [key, value] of reference) {
+      const [a, b, c] = key.split(',').map(Number) as [number, number, number];
+      expect(map.get(a, b, c)).toBe(value);
+    }
+    expect(map.get(97, 0, 0)).toBeUndefined();
+    expect(map.get(0, 0, 1)).toBeUndefined();
+  });
+
+  it('overwrites a value without adding an entry, and holds negative values', () => {
+    const map = new IndexTripleMap();
+    map.set(1, 2, 3, 10);
+    map.set(1, 2, 3, -5);
+    expect(map.size).toBe(1);
+    expect(map.get(1, 2, 3)).toBe(-5);
+  });
+
+  it('refuses negative indices, which it uses to mark empty slots', () => {
+    expect(() => new IndexTripleMap().set(-1, 0, 0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('columns', () => {
+  it('IntRecords grows and keeps every field of every record', () => {
+    const records = new IntRecords(3);
+    for (let i = 0; i < 5_000; i++) {
+      const at = records.push();
+      records.set(at, 0, i);
+      records.set(at, 1, -i);
+      records.set(at, 2, i * 2);
+    }
+    expect(records.length).toBe(5_000);
+    expect([records.get(4_321, 0), records.get(4_321, 1), records.get(4_321, 2)]).toEqual([4_321, -4_321, 8_642]);
+    expect([records.get(0, 0), records.get(0, 1)]).toEqual([0, 0]);
+  });
+
+  it('ByteColumn and BytesColumn grow and keep their values', () => {
+    const bytes = new ByteColumn();
+    const ids = new BytesColumn(4);
+    for (let i = 0; i < 3_000; i++) {
+      bytes.push(i % 256);
+      ids.push(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, 7, 9, 99));
+    }
+    expect(bytes.at(2_999)).toBe(2_999 % 256);
+    expect([...ids.at(2_999)]).toEqual([2_999 & 0xff, 2_999 >> 8, 7, 9]);
+  });
+
+  it('StringTable gives one index per distinct string and none for null', () => {
+    const table = new StringTable();
+    expect(table.index('a')).toBe(0);
+    expect(table.index('b')).toBe(1);
+    expect(table.index('a')).toBe(0);
+    expect(table.indexOrNone(null)).toBe(StringTable.none);
+    expect(table.atOrNull(StringTable.none)).toBeNull();
+    expect(table.at(1)).toBe('b');
+    expect(table.size).toBe(2);
+  });
+});
