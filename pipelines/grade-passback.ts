@@ -23,7 +23,7 @@ import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappi
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
 import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
 import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
-import { GradePlanBuilder, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
+import { GradePlanBuilder, type GradeMappings, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
 import type { GradePassbackConfig } from '../src/config/schema.ts';
 import type { LineItem, PlannedResult } from '../src/types.ts';
 import type { PipelineContext, RunRequest } from './context.ts';
@@ -151,11 +151,11 @@ async function screenExport(
 ): Promise<Screening> {
   // Identity mapping asks IC about each section, so the sections are read first, in a pass of their own.
   const sections = grades.identityMapping ? await readSections(localPath, grades) : new Set<string>();
-  const mappingSources = await readMappingSources(ctx, grades, ic, sections);
+  const { mappings, schoolIdentifiers } = await readGradeMappings(ctx, grades, ic, sections);
   const optedIn = await readOptedInSections(ctx.store);
   const teacherSections = request.scope?.teacher ? new Set(await sectionsOfTeacher(ctx.store, request.scope.teacher)) : undefined;
   const plan = new GradePlanBuilder({
-    mappings: makeGradeMappings(mappingSources),
+    mappings,
     isOptedIn: (section) => optedIn.has(section),
     options: {
       termTaskIds: grades.termTaskIds,
@@ -182,8 +182,21 @@ async function screenExport(
   for await (const batch of readExportRows(createReadStream(localPath), { columns: grades.columns }).batches()) {
     for (const record of batch) plan.add(record);
   }
-  // Only the lookups built from the mapping sources are kept, not the roster rows they came from.
-  return { plan, schoolIdentifiers: mappingSources.schoolIdentifiers };
+  return { plan, schoolIdentifiers };
+}
+
+/**
+ * The lookups built from the mapping sources. Only they are returned: the roster rows they were
+ * built from (a large district's enrollments) can be collected while the export is read.
+ */
+async function readGradeMappings(
+  ctx: PipelineContext,
+  grades: GradePassbackConfig,
+  ic: IcClient,
+  sections: ReadonlySet<string>,
+): Promise<{ mappings: GradeMappings; schoolIdentifiers: ReadonlyMap<string, string> }> {
+  const sources = await readMappingSources(ctx, grades, ic, sections);
+  return { mappings: makeGradeMappings(sources), schoolIdentifiers: sources.schoolIdentifiers };
 }
 
 async function readSections(localPath: string, grades: GradePassbackConfig): Promise<Set<string>> {
