@@ -19,7 +19,7 @@ import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
 import { readLedgerEntries, recordPosted } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
-import { readRosterSnapshot, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
+import { readRosterMappingRows, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
 import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
 import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
@@ -85,10 +85,10 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onPosted: async (result) => {
         await recordPosted(ctx.store, runId, result, ctx.now());
-        tally.posted += await updateResultOutcome(ctx.store, runId, result.resultSourcedId, 'posted', null);
+        tally.posted += await updateResultOutcome(ctx.store, runId, result, 'posted', null);
       },
       onRefused: async (result, outcome) => {
-        const rowsUpdated = await updateResultOutcome(ctx.store, runId, result.resultSourcedId, outcome.kind, outcome.message);
+        const rowsUpdated = await updateResultOutcome(ctx.store, runId, result, outcome.kind, outcome.message);
         if (outcome.kind === 'failed') tally.failed += rowsUpdated;
         else tally.skipped[outcome.kind] = (tally.skipped[outcome.kind] ?? 0) + rowsUpdated;
       },
@@ -269,15 +269,13 @@ async function readMappingSources(
   sections: ReadonlySet<string>,
 ): Promise<GradeMappingSources> {
   const mappingFile = grades.mappingFile ? await readMappingFile(grades.mappingFile) : null;
-  const snapshot = await readRosterSnapshot(ctx.store);
-  const roster = snapshot.classes.length
+  const rows = await readRosterMappingRows(ctx.store);
+  const roster = rows.classes.length
     ? {
-        classes: snapshot.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
-        users: snapshot.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
-        studentEnrollments: snapshot.enrollments
-          .filter((e) => e.role === 'student')
-          .map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
-        terms: snapshot.terms.map((t) => ({
+        classes: rows.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
+        users: rows.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
+        studentEnrollments: rows.studentEnrollments.map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+        terms: rows.terms.map((t) => ({
           sourcedId: t.sourced_id,
           schoolSourcedId: t.school_sourced_id,
           gradingPeriodId: t.grading_period_id,
@@ -286,7 +284,7 @@ async function readMappingSources(
       }
     : null;
   const schoolIdentifiers = new Map<string, string>();
-  for (const school of snapshot.schools) if (school.identifier) schoolIdentifiers.set(school.sourced_id, school.identifier);
+  for (const school of rows.schools) if (school.identifier) schoolIdentifiers.set(school.sourced_id, school.identifier);
 
   let identity: GradeMappingSources['identity'] = null;
   if (grades.identityMapping) {

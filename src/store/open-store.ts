@@ -15,14 +15,19 @@ import type { Database } from './tables.ts';
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /**
+   * The SQLite connection under `db`, for the few bulk writes where Kysely's per-value query nodes
+   * cost more than the write (a million row outcomes); absent for PostgreSQL.
+   */
+  sqlite?: SqliteDatabase.Database;
   /** The URL with any password masked, for logs and the settings page. */
   displayUrl: string;
   close(): Promise<void>;
 }
 
 export async function openStore(url: string): Promise<Store> {
-  const { db, dialect, schema } = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : await openPostgres(url);
-  const store: Store = { db, dialect, displayUrl: maskUrlPassword(url), close: () => db.destroy() };
+  const { db, dialect, schema, sqlite } = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : await openPostgres(url);
+  const store: Store = { db, dialect, displayUrl: maskUrlPassword(url), close: () => db.destroy(), ...(sqlite ? { sqlite } : {}) };
   await migrate(store, schema);
   return store;
 }
@@ -31,6 +36,7 @@ interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: StoreDialect;
   schema?: string;
+  sqlite?: SqliteDatabase.Database;
 }
 
 function openSqlite(file: string): OpenedDatabase {
@@ -48,7 +54,7 @@ function openSqlite(file: string): OpenedDatabase {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite };
 }
 
 async function openPostgres(url: string): Promise<OpenedDatabase> {

@@ -3,6 +3,7 @@
  * schools, terms (with their Schoology grading periods), classes, users and enrollments.
  */
 import type { Insertable, Kysely } from 'kysely';
+import type { z } from 'zod';
 import {
   RosterClassRow,
   RosterEnrollmentRow,
@@ -58,6 +59,42 @@ export async function readRosterSnapshot(store: Store): Promise<RosterSnapshot> 
     classes: classes.map((r) => RosterClassRow.parse(r)),
     users: users.map((r) => RosterUserRow.parse(r)),
     enrollments: enrollments.map((r) => RosterEnrollmentRow.parse(r)),
+  };
+}
+
+const MappingClassRow = RosterClassRow.pick({ sourced_id: true, school_sourced_id: true });
+const MappingUserRow = RosterUserRow.pick({ sourced_id: true, uid: true });
+const MappingEnrollmentRow = RosterEnrollmentRow.pick({ class_sourced_id: true, user_sourced_id: true });
+const MappingTermRow = RosterTermRow.pick({ sourced_id: true, school_sourced_id: true, grading_period_id: true, grading_period_title: true });
+const MappingSchoolRow = RosterSchoolRow.pick({ sourced_id: true, identifier: true });
+
+export interface RosterMappingRows {
+  schools: z.infer<typeof MappingSchoolRow>[];
+  terms: z.infer<typeof MappingTermRow>[];
+  classes: z.infer<typeof MappingClassRow>[];
+  users: z.infer<typeof MappingUserRow>[];
+  /** Student enrollments only. */
+  studentEnrollments: z.infer<typeof MappingEnrollmentRow>[];
+}
+
+/**
+ * Only what grade passback maps with: the columns it reads and the students' enrollments. A large
+ * district's full snapshot (names, emails, teachers' enrollments) is several times the size.
+ */
+export async function readRosterMappingRows(store: Store): Promise<RosterMappingRows> {
+  const [schools, terms, classes, users, studentEnrollments] = await Promise.all([
+    store.db.selectFrom('roster_schools').select(['sourced_id', 'identifier']).execute(),
+    store.db.selectFrom('roster_terms').select(['sourced_id', 'school_sourced_id', 'grading_period_id', 'grading_period_title']).execute(),
+    store.db.selectFrom('roster_classes').select(['sourced_id', 'school_sourced_id']).execute(),
+    store.db.selectFrom('roster_users').select(['sourced_id', 'uid']).execute(),
+    store.db.selectFrom('roster_enrollments').select(['class_sourced_id', 'user_sourced_id']).where('role', '=', 'student').execute(),
+  ]);
+  return {
+    schools: schools.map((r) => MappingSchoolRow.parse(r)),
+    terms: terms.map((r) => MappingTermRow.parse(r)),
+    classes: classes.map((r) => MappingClassRow.parse(r)),
+    users: users.map((r) => MappingUserRow.parse(r)),
+    studentEnrollments: studentEnrollments.map((r) => MappingEnrollmentRow.parse(r)),
   };
 }
 

@@ -1,14 +1,62 @@
 /** Per-row outcomes of a run: what happened to each row (grades) or object (roster), and why. */
+import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import { RowOutcomeRow, type Database } from './tables.ts';
 import type { Store } from './open-store.ts';
+import type { PlannedResult } from '../types.ts';
 
 export type NewRowOutcome = Omit<Insertable<Database['row_outcomes']>, 'id' | 'run_id'>;
 
 const chunkSize = 500;
 
+/** The columns an outcome is inserted with, in the order of the prepared SQLite statement. */
+const insertedColumns = [
+  'run_id',
+  'line',
+  'sync_type',
+  'school',
+  'section',
+  'student',
+  'grading_period',
+  'class_sourced_id',
+  'student_sourced_id',
+  'term_sourced_id',
+  'line_item_sourced_id',
+  'task_id',
+  'result_sourced_id',
+  'object_key',
+  'score',
+  'letter',
+  'outcome',
+  'message',
+] as const;
+
+const preparedInserts = new WeakMap<SqliteDatabase.Database, (runId: string, outcomes: readonly NewRowOutcome[]) => void>();
+
+/** One prepared statement run per outcome inside one transaction: no query built per value. */
+function sqliteInsert(sqlite: SqliteDatabase.Database): (runId: string, outcomes: readonly NewRowOutcome[]) => void {
+  let insert = preparedInserts.get(sqlite);
+  if (!insert) {
+    const statement = sqlite.prepare(`INSERT INTO row_outcomes (${insertedColumns.join(', ')}) VALUES (${insertedColumns.map(() => '?').join(', ')})`);
+    insert = sqlite.transaction((runId: string, outcomes: readonly NewRowOutcome[]) => {
+      for (const o of outcomes) {
+        statement.run(runId, o.line ?? null, o.sync_type ?? null, o.school ?? null, o.section ?? null, o.student ?? null, o.grading_period ?? null, o.class_sourced_id ?? null, o.student_sourced_id ?? null, o.term_sourced_id ?? null, o.line_item_sourced_id ?? null, o.task_id ?? null, o.result_sourced_id ?? null, o.object_key ?? null, o.score ?? null, o.letter ?? null, o.outcome, o.message ?? null);
+      }
+    });
+    preparedInserts.set(sqlite, insert);
+  }
+  return insert;
+}
+
 /** Inserts in one transaction (a commit per statement would cost more than the inserts at a million rows). */
 export async function insertRowOutcomes(store: Store, runId: string, outcomes: readonly NewRowOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const { sqlite } = store;
+  if (sqlite) {
+    // Holding Kysely's connection keeps its other queries (and transactions) from interleaving.
+    await store.db.connection().execute(async () => sqliteInsert(sqlite)(runId, outcomes));
+    return;
+  }
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < outcomes.length; i += chunkSize) {
       const chunk = outcomes.slice(i, i + chunkSize).map((o) => ({ ...o, run_id: runId }));
@@ -17,22 +65,26 @@ export async function insertRowOutcomes(store: Store, runId: string, outcomes: r
   });
 }
 
-/** Marks the planned outcomes of a result posted or failed once IC answered; returns how many rows point to it. */
+/**
+ * Marks the planned outcomes of a result posted or failed once IC answered; returns how many rows
+ * point to it. A result is one (line item, student), which is how its outcomes are found.
+ */
 export async function updateResultOutcome(
   store: Store,
   runId: string,
-  resultSourcedId: string,
+  result: Pick<PlannedResult, 'lineItemSourcedId' | 'studentSourcedId'>,
   outcome: 'posted' | 'failed' | 'window-closed',
   message: string | null,
 ): Promise<number> {
-  const [result] = await store.db
+  const [updated] = await store.db
     .updateTable('row_outcomes')
     .set({ outcome, message })
     .where('run_id', '=', runId)
-    .where('result_sourced_id', '=', resultSourcedId)
+    .where('line_item_sourced_id', '=', result.lineItemSourcedId)
+    .where('student_sourced_id', '=', result.studentSourcedId)
     .where('outcome', '=', 'planned')
     .execute();
-  return Number(result?.numUpdatedRows ?? 0);
+  return Number(updated?.numUpdatedRows ?? 0);
 }
 
 export interface RowOutcomeFilter {

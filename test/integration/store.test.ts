@@ -4,7 +4,7 @@ import { insertRowOutcomes, listRowOutcomes, updateResultOutcome } from '../../s
 import { listLedger, readLedgerEntries, recordPosted } from '../../src/store/ledger.ts';
 import { readOptedInSections, setOptIn } from '../../src/store/opt-ins.ts';
 import { readRunLock, releaseRunLock, renewRunLock, tryAcquireRunLock, lockTtlMs } from '../../src/store/run-lock.ts';
-import { readRosterSnapshot, replaceRosterSnapshot, sectionsOfTeacher } from '../../src/store/roster-mappings.ts';
+import { readRosterMappingRows, readRosterSnapshot, replaceRosterSnapshot, sectionsOfTeacher } from '../../src/store/roster-mappings.ts';
 import { openStore, maskUrlPassword, type Store } from '../../src/store/open-store.ts';
 import { freshStoreUrl, openFreshStore, storeKinds } from '../helpers/stores.ts';
 
@@ -54,22 +54,28 @@ describe.each(storeKinds)('store on %s', (kind) => {
 
   it('stores row outcomes in bulk, updates planned ones and filters them', async () => {
     store = await openFreshStore(kind);
-    const base = { sync_type: null, grading_period: 'Q1', class_sourced_id: null, student_sourced_id: null, term_sourced_id: null, line_item_sourced_id: null, task_id: null, object_key: null, score: null, letter: null, message: null };
-    const outcomes = Array.from({ length: 1203 }, (_, i) => ({
+    const base = { sync_type: null, grading_period: 'Q1', class_sourced_id: null, term_sourced_id: null, task_id: null, object_key: null, score: null, letter: null, message: null };
+    // Rows 1203 and 1204 reach the same result as row 1 (same line item and student): one answer marks all three.
+    const outcomes = Array.from({ length: 1205 }, (_, i) => ({
       ...base,
       line: i + 2,
       school: i % 2 ? 'sch-a' : 'sch-b',
       section: `sec-${i % 3}`,
       student: `stu-${i}`,
-      result_sourced_id: `res-${i}`,
+      student_sourced_id: i >= 1203 ? 'ic-stu-1' : `ic-stu-${i}`,
+      line_item_sourced_id: i >= 1203 ? 'li-1' : `li-${i}`,
+      result_sourced_id: i >= 1203 ? 'res-1' : `res-${i}`,
       outcome: i % 5 === 0 ? 'invalid-grade' : 'planned',
     }));
     await insertRowOutcomes(store, 'run-1', outcomes);
-    await updateResultOutcome(store, 'run-1', 'res-1', 'posted', null);
-    await updateResultOutcome(store, 'run-1', 'res-2', 'failed', 'IC said no');
-    await updateResultOutcome(store, 'run-1', 'res-0', 'posted', null);
-    expect(await listRowOutcomes(store, 'run-1')).toHaveLength(1203);
-    expect((await listRowOutcomes(store, 'run-1', { outcome: 'posted' })).map((o) => o.student)).toEqual(['stu-1']);
+    await insertRowOutcomes(store, 'run-2', outcomes.slice(0, 3));
+    const target = (i: number) => ({ lineItemSourcedId: `li-${i}`, studentSourcedId: `ic-stu-${i}` });
+    expect(await updateResultOutcome(store, 'run-1', target(1), 'posted', null)).toBe(3);
+    expect(await updateResultOutcome(store, 'run-1', target(2), 'failed', 'IC said no')).toBe(1);
+    expect(await updateResultOutcome(store, 'run-1', target(0), 'posted', null)).toBe(0);
+    expect(await listRowOutcomes(store, 'run-1')).toHaveLength(1205);
+    expect((await listRowOutcomes(store, 'run-1', { outcome: 'posted' })).map((o) => o.student)).toEqual(['stu-1', 'stu-1203', 'stu-1204']);
+    expect((await listRowOutcomes(store, 'run-2', { outcome: 'planned' })).map((o) => o.student)).toEqual(['stu-1', 'stu-2']);
     expect((await listRowOutcomes(store, 'run-1', { outcome: 'failed' }))[0]).toMatchObject({ line: 4, message: 'IC said no' });
     expect((await listRowOutcomes(store, 'run-1', { outcome: 'invalid-grade' })).length).toBe(241);
     expect((await listRowOutcomes(store, 'run-1', { school: 'sch-a', section: 'sec-1' })).length).toBe(201);
@@ -122,16 +128,26 @@ describe.each(storeKinds)('store on %s', (kind) => {
         { sourced_id: 'c1', title: 'Algebra', class_code: 'ALG-1', course_sourced_id: 'co1', course_title: 'Algebra I', school_sourced_id: 'sch-1', term_sourced_ids: '["t1"]', section_id: null },
         { sourced_id: 'c2', title: 'Geometry', class_code: null, course_sourced_id: null, course_title: null, school_sourced_id: 'sch-1', term_sourced_ids: '["t1"]', section_id: null },
       ],
-      users: [{ sourced_id: 'u1', uid: 'u1', identifier: null, role: 'teacher', given_name: 'Ann', family_name: 'Lee', email: 'Ann.Lee@x.org', username: 'alee' }],
+      users: [
+        { sourced_id: 'u1', uid: 'u1', identifier: null, role: 'teacher', given_name: 'Ann', family_name: 'Lee', email: 'Ann.Lee@x.org', username: 'alee' },
+        { sourced_id: 's1', uid: '80001', identifier: null, role: 'student', given_name: 'Bo', family_name: 'Ng', email: null, username: null },
+      ],
       enrollments: [
         { class_sourced_id: 'c2', user_sourced_id: 'u1', role: 'teacher' },
         { class_sourced_id: 'c1', user_sourced_id: 'u1', role: 'teacher' },
+        { class_sourced_id: 'c1', user_sourced_id: 's1', role: 'student' },
       ],
     };
     await replaceRosterSnapshot(store, snapshot);
     await replaceRosterSnapshot(store, snapshot);
     expect(await sectionsOfTeacher(store, 'ann.lee@X.org')).toEqual(['c1', 'c2']);
     expect((await readRosterSnapshot(store)).classes).toHaveLength(2);
+    // What grade passback maps with: the columns it reads, and students' enrollments only.
+    const mapping = await readRosterMappingRows(store);
+    expect(mapping.studentEnrollments).toEqual([{ class_sourced_id: 'c1', user_sourced_id: 's1' }]);
+    expect(mapping.users.map((u) => u.uid).sort()).toEqual(['80001', 'u1']);
+    expect(mapping.schools).toEqual([{ sourced_id: 'sch-1', identifier: 'LIN' }]);
+    expect(mapping.terms[0]).toEqual({ sourced_id: 't1', school_sourced_id: 'sch-1', grading_period_id: null, grading_period_title: null });
   });
 
   it('survives reopening: migrations are applied once', async () => {

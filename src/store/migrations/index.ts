@@ -9,6 +9,7 @@ import * as m0002 from './0002-roster-provisioning.ts';
 import * as m0003 from './0003-operations.ts';
 import * as m0004 from './0004-web.ts';
 import * as m0005 from './0005-outcome-result-index.ts';
+import * as m0006 from './0006-outcome-target-index.ts';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
 
@@ -18,6 +19,7 @@ const all: Record<string, MigrationModule> = {
   '0003-operations': m0003,
   '0004-web': m0004,
   '0005-outcome-result-index': m0005,
+  '0006-outcome-target-index': m0006,
 };
 
 export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
