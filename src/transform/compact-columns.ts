@@ -38,8 +38,12 @@ export class IntRecords {
   #values: Int32Array;
   #length = 0;
 
-  constructor(readonly width: number) {
-    this.#values = new Int32Array(width * 1024);
+  /** `capacity`: records to make room for at first (it grows past that as needed). */
+  constructor(
+    readonly width: number,
+    capacity = 1024,
+  ) {
+    this.#values = new Int32Array(width * Math.max(1, capacity));
   }
 
   get length(): number {
@@ -56,6 +60,11 @@ export class IntRecords {
     return this.#length++;
   }
 
+  /** The values, record after record (`width` each); valid until the next push. For filling a new record at once. */
+  get values(): Int32Array {
+    return this.#values;
+  }
+
   get(record: number, field: number): number {
     return this.#values[record * this.width + field] ?? 0;
   }
@@ -70,8 +79,11 @@ export class BytesColumn {
   #bytes: Uint8Array;
   #length = 0;
 
-  constructor(readonly width: number) {
-    this.#bytes = new Uint8Array(width * 1024);
+  constructor(
+    readonly width: number,
+    capacity = 1024,
+  ) {
+    this.#bytes = new Uint8Array(width * Math.max(1, capacity));
   }
 
   push(record: Uint8Array): number {
@@ -137,6 +149,12 @@ export class IndexTripleMap {
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Removes every entry and keeps the room, so a table that grew can serve another use. */
+  clear(): void {
+    this.#keys.fill(IndexTripleMap.#empty);
+    this.#size = 0;
   }
 
   get(a: number, b: number, c: number): number | undefined {

@@ -48,6 +48,15 @@ export class DuplicateRows {
   readonly #targets = new IndexTripleMap();
   readonly groups: DuplicateGroup[] = [];
 
+  /**
+   * Ends duplicate detection: its table, emptied, for the next use (a million-row plan reuses the
+   * room instead of holding a second table while the first waits to be collected).
+   */
+  emptyTable(): IndexTripleMap {
+    this.#targets.clear();
+    return this.#targets;
+  }
+
   /** `memberAt(row)`: a row added before, as the group's message shows it. */
   constructor(private readonly memberAt: (row: number) => DuplicateMember) {}
 

@@ -149,25 +149,38 @@ const field = {
   studentSourcedId: 7,
   /** A skipped row's message (messages table); a candidate's grade (grades table). */
   detail: 8,
-  comment: 9,
-  /** The duplicate group of a candidate that has duplicates. */
-  duplicates: 10,
 } as const;
 type Field = (typeof field)[keyof typeof field];
 
-/** Every row as one record of numbers and its kind. */
+/** Every row as one record of numbers and its kind; the few rows with a comment or duplicates, apart. */
 class RowColumns {
   readonly #records = new IntRecords(Object.keys(field).length);
   readonly #kinds = new ByteColumn();
+  /** Row -> comment (strings table), when comments are posted. */
+  readonly comments = new Map<number, number>();
+  /** Row -> duplicate group, for candidates that have duplicates. */
+  readonly duplicateGroups = new Map<number, number>();
 
   get length(): number {
     return this.#records.length;
   }
 
-  /** A new row; the caller sets every field. */
-  push(kind: number): number {
+  /** A new row, every field written at once (a million rows: one call, not one per field). */
+  push(kind: number, line: number, section: number, student: number, period: number, ids: IdIndices, detail: number): number {
     this.#kinds.push(kind);
-    return this.#records.push();
+    const row = this.#records.push();
+    const values = this.#records.values;
+    const at = row * this.#records.width;
+    values[at + field.line] = line;
+    values[at + field.section] = section;
+    values[at + field.student] = student;
+    values[at + field.period] = period;
+    values[at + field.classId] = ids.classId;
+    values[at + field.school] = ids.school;
+    values[at + field.term] = ids.term;
+    values[at + field.studentSourcedId] = ids.studentSourcedId;
+    values[at + field.detail] = detail;
+    return row;
   }
 
   kind(row: number): number {
@@ -176,10 +189,6 @@ class RowColumns {
 
   get(row: number, name: Field): number {
     return this.#records.get(row, name);
-  }
-
-  set(row: number, name: Field, value: number): void {
-    this.#records.set(row, name, value);
   }
 }
 
@@ -263,19 +272,8 @@ class PlanState {
   }
 
   pushRow(line: number, kind: number, section: number, student: number, period: number, ids: IdIndices, detail: number, comment = none): number {
-    const { rows } = this;
-    const row = rows.push(kind);
-    rows.set(row, field.line, line);
-    rows.set(row, field.section, section);
-    rows.set(row, field.student, student);
-    rows.set(row, field.period, period);
-    rows.set(row, field.classId, ids.classId);
-    rows.set(row, field.school, ids.school);
-    rows.set(row, field.term, ids.term);
-    rows.set(row, field.studentSourcedId, ids.studentSourcedId);
-    rows.set(row, field.detail, detail);
-    rows.set(row, field.comment, comment);
-    rows.set(row, field.duplicates, none);
+    const row = this.rows.push(kind, line, section, student, period, ids, detail);
+    if (comment !== none) this.rows.comments.set(row, comment);
     return row;
   }
 
@@ -300,6 +298,7 @@ export class GradePlanBuilder {
   /** Needed only while rows are read: dropped by `finish`. */
   #duplicates: DuplicateRows | null;
   readonly #classes = new Set<string>();
+  #candidates = 0;
   /** (section, 0, period) -> index into #screens. */
   readonly #sectionScreens = new IndexTripleMap();
   readonly #screens: SectionScreen[] = [];
@@ -335,8 +334,9 @@ export class GradePlanBuilder {
   finish(lookups: GradePlanLookups): GradePlan {
     if (!this.#duplicates) throw new Error('GradePlanBuilder: finish called twice');
     const groups = this.#duplicates.groups;
+    const table = this.#duplicates.emptyTable();
     this.#duplicates = null;
-    return new GradePlan(this.#state, groups, lookups);
+    return new GradePlan(this.#state, groups, lookups, new ResultTable((row) => resultValue(this.#state.gradeOf(row)), this.#candidates, table));
   }
 
   /** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */
@@ -379,11 +379,12 @@ export class GradePlanBuilder {
     const grade = state.gradeIndex(row.grade, row.letterGrade);
     const comment = options.postComments ? state.strings.indexOrNone(row.comment?.trim() || null) : none;
     const index = state.pushRow(row.line, candidateKind, section, student, period, ids, grade, comment);
+    this.#candidates += 1;
     this.#classes.add(screen.mapped.classSourcedId);
     const joined = duplicates.add(section, student, screen.periodKey, index, { line: row.line, grade: state.grades[grade]! });
     if (joined) {
-      state.rows.set(index, field.duplicates, joined.group);
-      if (joined.firstRow !== null) state.rows.set(joined.firstRow, field.duplicates, joined.group);
+      state.rows.duplicateGroups.set(index, joined.group);
+      if (joined.firstRow !== null) state.rows.duplicateGroups.set(joined.firstRow, joined.group);
     }
   }
 
@@ -446,13 +447,13 @@ export class GradePlan {
   readonly #itemIndex = new Map<LineItem, number>();
   readonly #results: ResultTable;
 
-  constructor(state: PlanState, groups: readonly DuplicateGroup[], lookups: GradePlanLookups) {
+  constructor(state: PlanState, groups: readonly DuplicateGroup[], lookups: GradePlanLookups, results: ResultTable) {
     this.#state = state;
     this.#groups = groups;
     const { options } = state;
     this.#targets = makeLineItemTargets(lookups.lineItemsFor, options.termTaskIds, options.overallTaskIds);
     this.#windowOpen = cacheWindowChecks(lookups.isWindowOpen);
-    this.#results = new ResultTable((row) => resultValue(state.gradeOf(row)));
+    this.#results = results;
     this.rows = state.rows.length;
     this.outcomeCount = this.#resolve();
   }
@@ -505,7 +506,7 @@ export class GradePlan {
         studentSourcedId: strings.at(this.#results.studentOf(result)),
         score: value.score,
         letter: value.letter,
-        comment: strings.atOrNull(rows.get(first, field.comment)),
+        comment: strings.atOrNull(rows.comments.get(first) ?? none),
       };
     }
   }
@@ -550,8 +551,8 @@ export class GradePlan {
   /** Steps 5-7: why a candidate row reaches no line item, or null when it reaches some. */
   #rowStop(row: number): { reason: GradeSkipReason; message: string } | null {
     const { rows, strings, terms } = this.#state;
-    const group = rows.get(row, field.duplicates);
-    if (group !== none && this.#groups[group]?.conflict) return { reason: 'duplicate-conflict', message: this.#groups[group].conflictMessage() };
+    const group = rows.duplicateGroups.get(row);
+    if (group !== undefined && this.#groups[group]?.conflict) return { reason: 'duplicate-conflict', message: this.#groups[group].conflictMessage() };
     const grade = this.#state.gradeOf(row);
     if (grade.kind === 'empty') return { reason: 'no-grade', message: 'the grade is empty' };
     if (grade.kind === 'invalid' || grade.score === null) return { reason: 'invalid-grade', message: grade.message ?? 'the grade is not a number' };
@@ -578,8 +579,8 @@ export class GradePlan {
   /** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
   #governingTermRowLine(row: number, item: LineItem): number | undefined {
     const { rows, strings, terms, termRowLines } = this.#state;
-    const overall = this.#state.periodOf(strings.at(rows.get(row, field.period))).overall;
-    if (!overall || !termRowLines || item.termSourcedId === null) return undefined;
+    if (!termRowLines || item.termSourcedId === null) return undefined;
+    if (!this.#state.periodOf(strings.at(rows.get(row, field.period))).overall) return undefined;
     if (!this.#targets.isSingleTermTask(item.taskId)) return undefined;
     const term = terms.index(item.termSourcedId);
     return termRowLines.get(rows.get(row, field.classId), term, rows.get(row, field.studentSourcedId));

@@ -21,16 +21,28 @@ const listedRows = 5;
 
 export class ResultTable {
   /** (line item, 0, student) -> result. */
-  readonly #byTarget = new IndexTripleMap();
+  readonly #byTarget: IndexTripleMap;
   /** Per result: line item, student, the first row reaching it, how many rows reach it. */
-  readonly #records = new IntRecords(4);
+  readonly #records: IntRecords;
   readonly #state = new ByteColumn();
-  readonly #ids = new BytesColumn(16);
+  readonly #ids: BytesColumn;
   /** The first few rows of each result reached by more than one row, for the conflict message. */
   readonly #listed = new Map<number, number[]>();
 
-  /** `valueOf(row)`: the score and letter a row gives. */
-  constructor(private readonly valueOf: (row: number) => ResultValue) {}
+  /**
+   * `valueOf(row)`: the score and letter a row gives. `expected`: results to make room for at first.
+   * `table`: an empty table to key them in (one made for the purpose if not given).
+   */
+  constructor(
+    private readonly valueOf: (row: number) => ResultValue,
+    expected = 1024,
+    table = new IndexTripleMap(),
+  ) {
+    if (table.size !== 0) throw new Error('ResultTable: the table must be empty');
+    this.#byTarget = table;
+    this.#records = new IntRecords(4, expected);
+    this.#ids = new BytesColumn(16, expected);
+  }
 
   get size(): number {
     return this.#records.length;

@@ -28,6 +28,16 @@ describe('IndexTripleMap', () => {
     expect(map.get(1, 2, 3)).toBe(-5);
   });
 
+  it('clear empties it for reuse: old keys are gone, new ones are kept', () => {
+    const map = new IndexTripleMap();
+    for (let i = 0; i < 5_000; i++) map.set(i, 0, 1, i);
+    map.clear();
+    expect(map.size).toBe(0);
+    expect(map.get(10, 0, 1)).toBeUndefined();
+    map.set(10, 0, 2, 7);
+    expect([map.get(10, 0, 2), map.size]).toEqual([7, 1]);
+  });
+
   it('refuses negative indices, which it uses to mark empty slots', () => {
     expect(() => new IndexTripleMap().set(-1, 0, 0, 1)).toThrow(RangeError);
   });
