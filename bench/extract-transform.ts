@@ -112,6 +112,8 @@ export function summariseSize(size: ExtractTransformSize) {
     csvParseRssMiB: median(rounds.map((r) => r.csvParse.peakRssMiB)),
     readTransformRssMiB: median(rounds.map((r) => r.readTransform.peakRssMiB)),
     dryRunRssMiB: median(rounds.map((r) => r.dryRun.peakRssMiB)),
+    /** Where the dry run's largest sampled RSS was, in the round with the highest peak. */
+    dryRunPeakStep: [...rounds].sort((a, b) => b.dryRun.peakRssMiB - a.dryRun.peakRssMiB)[0]?.dryRun.peakSample.after ?? '',
     /** The dry run step by step, from the pipeline's own log lines. */
     dryRunPhasesMs: {
       download: median(rounds.map((r) => between(r.dryRun, 'run started', 'export file downloaded'))),
@@ -151,7 +153,13 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
         pass: null,
       },
       { area: 'extract+transform', measure: `peak RSS, read+transform, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.readTransformRssMiB), pass: s.readTransformRssMiB < rssTargetMiB },
-      { area: 'extract+transform', measure: `peak RSS, pipeline dry run, ${label}`, target: `< ${rssTargetMiB} MiB`, measured: fmt.mib(s.dryRunRssMiB), pass: s.dryRunRssMiB < rssTargetMiB },
+      {
+        area: 'extract+transform',
+        measure: `peak RSS, pipeline dry run, ${label}`,
+        target: `< ${rssTargetMiB} MiB`,
+        measured: `${fmt.mib(s.dryRunRssMiB)} (largest sample after "${s.dryRunPeakStep}")`,
+        pass: s.dryRunRssMiB < rssTargetMiB,
+      },
     );
   }
   const smallest = summaries[0];

@@ -26,7 +26,12 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
   try {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const summary = await runPipeline(world.ctx, 'grades', gradePassback, { trigger, dryRun, full, scope: null });
+    const peakSample = { rssMiB: 0, after: '(before the run)' };
+    const sampler = setInterval(() => {
+      const rssMiB = process.memoryUsage.rss() / 2 ** 20;
+      if (rssMiB > peakSample.rssMiB) Object.assign(peakSample, { rssMiB, after: world.marks.at(-1)?.msg ?? '(before the first log line)' });
+    }, 5);
+    const summary = await runPipeline(world.ctx, 'grades', gradePassback, { trigger, dryRun, full, scope: null }).finally(() => clearInterval(sampler));
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     const puts = world.icAttempts.filter((attempt) => attempt.method === 'PUT');
@@ -43,6 +48,7 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
       cpuMs: (used.user + used.system) / 1000,
       marks: world.marks.map((mark) => ({ msg: mark.msg, atMs: mark.at - started, rssMiB: mark.rssMiB, heapMiB: mark.heapMiB })),
       peakRssMiB: peakRssMiB(),
+      peakSample,
     };
   } finally {
     await world.close();
