@@ -153,6 +153,7 @@ async function screenExport(
   const sections = grades.identityMapping ? await readSections(localPath, grades) : new Set<string>();
   const { mappings, schoolIdentifiers } = await readGradeMappings(ctx, grades, ic, sections);
   const optedIn = await readOptedInSections(ctx.store);
+  ctx.logger.info({ optedIn: optedIn.size }, 'mappings ready');
   const teacherSections = request.scope?.teacher ? new Set(await sectionsOfTeacher(ctx.store, request.scope.teacher)) : undefined;
   const plan = new GradePlanBuilder({
     mappings,
