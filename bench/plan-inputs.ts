@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LineItem } from '../src/types.ts';
+import type { RosterMappingData } from '../src/transform/grade-mappings.ts';
 import type { GradePlanOptions } from '../src/transform/plan-grade-passback.ts';
 import { generateDistrict, type BenchDistrictSize } from './generate-district.ts';
 
@@ -13,7 +14,8 @@ export const PlanInputs = z.strictObject({
   roster: z.strictObject({
     classes: z.array(z.strictObject({ sourcedId: z.string(), schoolSourcedId: z.string() })),
     users: z.array(z.strictObject({ uid: z.string(), sourcedId: z.string() })),
-    studentEnrollments: z.array(z.strictObject({ classSourcedId: z.string(), userSourcedId: z.string() })),
+    /** Class -> its students, as the store's roster read hands them over (no object per enrollment). */
+    studentsByClass: z.record(z.string(), z.array(z.string())),
     terms: z.array(
       z.strictObject({ sourcedId: z.string(), schoolSourcedId: z.string().nullable(), gradingPeriodId: z.string().nullable(), gradingPeriodTitle: z.string().nullable() }),
     ),
@@ -32,9 +34,7 @@ export async function writePlanInputs(size: BenchDistrictSize, file: string): Pr
     roster: {
       classes: roster.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
       users: roster.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
-      studentEnrollments: roster.enrollments
-        .filter((e) => e.role === 'student')
-        .map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+      studentsByClass: studentsByClass(roster.enrollments),
       terms: roster.terms.map((t) => ({
         sourcedId: t.sourced_id,
         schoolSourcedId: t.school_sourced_id,
@@ -55,6 +55,18 @@ export async function writePlanInputs(size: BenchDistrictSize, file: string): Pr
     overallTaskIds: district.gradePassback.overallTaskIds,
   };
   await writeFile(file, JSON.stringify(inputs));
+}
+
+function studentsByClass(enrollments: readonly { class_sourced_id: string; user_sourced_id: string; role: string }[]): Record<string, string[]> {
+  const byClass: Record<string, string[]> = {};
+  for (const e of enrollments) if (e.role === 'student') (byClass[e.class_sourced_id] ??= []).push(e.user_sourced_id);
+  return byClass;
+}
+
+/** The roster part as makeGradeMappings takes it. */
+export function rosterMappingData(inputs: PlanInputs): RosterMappingData {
+  const { studentsByClass: byClass, ...rest } = inputs.roster;
+  return { ...rest, studentsByClass: new Map(Object.entries(byClass).map(([cls, students]) => [cls, new Set(students)])) };
 }
 
 export async function readPlanInputs(file: string): Promise<PlanInputs> {

@@ -275,7 +275,7 @@ async function readMappingSources(
     ? {
         classes: rows.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
         users: rows.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
-        studentEnrollments: rows.studentEnrollments.map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+        studentsByClass: rows.studentsByClass,
         terms: rows.terms.map((t) => ({
           sourcedId: t.sourced_id,
           schoolSourcedId: t.school_sourced_id,

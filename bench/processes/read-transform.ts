@@ -12,13 +12,13 @@ import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
 import { GradePlanBuilder } from '../../src/transform/plan-grade-passback.ts';
 import type { LineItem } from '../../src/types.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
-import { planOptions, readPlanInputs } from '../plan-inputs.ts';
+import { planOptions, readPlanInputs, rosterMappingData } from '../plan-inputs.ts';
 
 answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async ({ file, inputsFile }) => {
   const inputs = await readPlanInputs(inputsFile);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const mappings = makeGradeMappings({ mappingFile: null, roster: inputs.roster, identity: null, schoolIdentifiers: new Map() });
+  const mappings = makeGradeMappings({ mappingFile: null, roster: rosterMappingData(inputs), identity: null, schoolIdentifiers: new Map() });
   const lineItems = new Map<string, LineItem[]>();
   for (const item of inputs.lineItems) {
     const list = lineItems.get(item.classSourcedId);

@@ -73,29 +73,65 @@ export interface RosterMappingRows {
   terms: z.infer<typeof MappingTermRow>[];
   classes: z.infer<typeof MappingClassRow>[];
   users: z.infer<typeof MappingUserRow>[];
-  /** Student enrollments only. */
-  studentEnrollments: z.infer<typeof MappingEnrollmentRow>[];
+  /** Class sourcedId -> its students' user sourcedIds. */
+  studentsByClass: Map<string, Set<string>>;
 }
+
+/** Enrollments read per page: a large district's quarter-million never sit in memory as rows at once. */
+const defaultEnrollmentPage = 10_000;
 
 /**
  * Only what grade passback maps with: the columns it reads and the students' enrollments. A large
  * district's full snapshot (names, emails, teachers' enrollments) is several times the size.
  */
-export async function readRosterMappingRows(store: Store): Promise<RosterMappingRows> {
-  const [schools, terms, classes, users, studentEnrollments] = await Promise.all([
+export async function readRosterMappingRows(store: Store, options: { enrollmentPage?: number } = {}): Promise<RosterMappingRows> {
+  const [schools, terms, classes, users, studentsByClass] = await Promise.all([
     store.db.selectFrom('roster_schools').select(['sourced_id', 'identifier']).execute(),
     store.db.selectFrom('roster_terms').select(['sourced_id', 'school_sourced_id', 'grading_period_id', 'grading_period_title']).execute(),
     store.db.selectFrom('roster_classes').select(['sourced_id', 'school_sourced_id']).execute(),
     store.db.selectFrom('roster_users').select(['sourced_id', 'uid']).execute(),
-    store.db.selectFrom('roster_enrollments').select(['class_sourced_id', 'user_sourced_id']).where('role', '=', 'student').execute(),
+    readStudentsByClass(store, options.enrollmentPage ?? defaultEnrollmentPage),
   ]);
   return {
     schools: schools.map((r) => MappingSchoolRow.parse(r)),
     terms: terms.map((r) => MappingTermRow.parse(r)),
     classes: classes.map((r) => MappingClassRow.parse(r)),
     users: users.map((r) => MappingUserRow.parse(r)),
-    studentEnrollments: studentEnrollments.map((r) => MappingEnrollmentRow.parse(r)),
+    studentsByClass,
   };
+}
+
+/** Student enrollments page by page, in primary key order (keyset pagination), into the lookup. */
+async function readStudentsByClass(store: Store, enrollmentPage: number): Promise<Map<string, Set<string>>> {
+  const byClass = new Map<string, Set<string>>();
+  let after: { class_sourced_id: string; user_sourced_id: string } | undefined;
+  for (;;) {
+    const from = after;
+    const page = await store.db
+      .selectFrom('roster_enrollments')
+      .select(['class_sourced_id', 'user_sourced_id'])
+      .where('role', '=', 'student')
+      .$if(from !== undefined, (query) =>
+        query.where((eb) =>
+          eb.or([
+            eb('class_sourced_id', '>', from?.class_sourced_id ?? ''),
+            eb.and([eb('class_sourced_id', '=', from?.class_sourced_id ?? ''), eb('user_sourced_id', '>', from?.user_sourced_id ?? '')]),
+          ]),
+        ),
+      )
+      .orderBy('class_sourced_id')
+      .orderBy('user_sourced_id')
+      .limit(enrollmentPage)
+      .execute();
+    for (const raw of page) {
+      const row = MappingEnrollmentRow.parse(raw);
+      const students = byClass.get(row.class_sourced_id);
+      if (students) students.add(row.user_sourced_id);
+      else byClass.set(row.class_sourced_id, new Set([row.user_sourced_id]));
+      after = row;
+    }
+    if (page.length < enrollmentPage) return byClass;
+  }
 }
 
 /** Section school codes (IC class sourcedIds) a teacher, known by email, teaches. */

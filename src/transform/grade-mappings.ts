@@ -17,7 +17,8 @@ export interface RosterMappingData {
   classes: readonly { sourcedId: string; schoolSourcedId: string }[];
   /** Schoology school_uid -> IC user sourcedId. */
   users: readonly { uid: string; sourcedId: string }[];
-  studentEnrollments: readonly { classSourcedId: string; userSourcedId: string }[];
+  /** Class sourcedId -> the IC sourcedIds of its students (a lookup per row builds no key string). */
+  studentsByClass: ReadonlyMap<string, ReadonlySet<string>>;
   terms: readonly { sourcedId: string; schoolSourcedId: string | null; gradingPeriodId: string | null; gradingPeriodTitle: string | null }[];
 }
 
@@ -43,13 +44,7 @@ const fold = (value: string): string => value.trim().toLowerCase();
 export function makeGradeMappings(sources: GradeMappingSources): GradeMappings {
   const rosterClasses = new Map(sources.roster?.classes.map((c) => [c.sourcedId, c.schoolSourcedId]));
   const rosterUsers = new Map(sources.roster?.users.map((u) => [u.uid, u.sourcedId]));
-  // Students by class: a lookup per row builds no key string.
-  const rosterEnrolled = new Map<string, Set<string>>();
-  for (const e of sources.roster?.studentEnrollments ?? []) {
-    const students = rosterEnrolled.get(e.classSourcedId);
-    if (students) students.add(e.userSourcedId);
-    else rosterEnrolled.set(e.classSourcedId, new Set([e.userSourcedId]));
-  }
+  const rosterEnrolled: ReadonlyMap<string, ReadonlySet<string>> = sources.roster?.studentsByClass ?? new Map();
   // The closures below keep only these, not the roster rows the lookups were built from.
   const { identity, schoolIdentifiers } = sources;
   const usesMappingFile = sources.mappingFile !== null;
@@ -124,4 +119,15 @@ export function makeGradeMappings(sources: GradeMappingSources): GradeMappings {
       return identity?.classStudents.get(classSourcedId)?.has(studentId) ? studentId : null;
     },
   };
+}
+
+/** Student enrollments as the class -> students lookup `RosterMappingData` holds. */
+export function groupStudentsByClass(enrollments: Iterable<{ classSourcedId: string; userSourcedId: string }>): Map<string, Set<string>> {
+  const byClass = new Map<string, Set<string>>();
+  for (const e of enrollments) {
+    const students = byClass.get(e.classSourcedId);
+    if (students) students.add(e.userSourcedId);
+    else byClass.set(e.classSourcedId, new Set([e.userSourcedId]));
+  }
+  return byClass;
 }

@@ -136,6 +136,9 @@ describe.each(storeKinds)('store on %s', (kind) => {
         { class_sourced_id: 'c2', user_sourced_id: 'u1', role: 'teacher' },
         { class_sourced_id: 'c1', user_sourced_id: 'u1', role: 'teacher' },
         { class_sourced_id: 'c1', user_sourced_id: 's1', role: 'student' },
+        { class_sourced_id: 'c1', user_sourced_id: 's2', role: 'student' },
+        { class_sourced_id: 'c2', user_sourced_id: 's1', role: 'student' },
+        { class_sourced_id: 'c2', user_sourced_id: 's3', role: 'student' },
       ],
     };
     await replaceRosterSnapshot(store, snapshot);
@@ -144,7 +147,11 @@ describe.each(storeKinds)('store on %s', (kind) => {
     expect((await readRosterSnapshot(store)).classes).toHaveLength(2);
     // What grade passback maps with: the columns it reads, and students' enrollments only.
     const mapping = await readRosterMappingRows(store);
-    expect(mapping.studentEnrollments).toEqual([{ class_sourced_id: 'c1', user_sourced_id: 's1' }]);
+    const studentsByClass = new Map([['c1', new Set(['s1', 's2'])], ['c2', new Set(['s1', 's3'])]]);
+    expect(mapping.studentsByClass).toEqual(studentsByClass);
+    // Read in pages of 1 and of 3 (a page boundary inside a class and across classes): the same lookup.
+    expect((await readRosterMappingRows(store, { enrollmentPage: 1 })).studentsByClass).toEqual(studentsByClass);
+    expect((await readRosterMappingRows(store, { enrollmentPage: 3 })).studentsByClass).toEqual(studentsByClass);
     expect(mapping.users.map((u) => u.uid).sort()).toEqual(['80001', 'u1']);
     expect(mapping.schools).toEqual([{ sourced_id: 'sch-1', identifier: 'LIN' }]);
     expect(mapping.terms[0]).toEqual({ sourced_id: 't1', school_sourced_id: 'sch-1', grading_period_id: null, grading_period_title: null });

@@ -12,7 +12,7 @@ import {
 } from '../../bench/generate-district.ts';
 import { IcDataset } from '../../sandbox/ic/dataset.ts';
 import { readExportRows, type ExportRecord } from '../../src/extract/read-export-rows.ts';
-import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
+import { groupStudentsByClass, makeGradeMappings } from '../../src/transform/grade-mappings.ts';
 import { planGradePassback } from '../../src/transform/plan-grade-passback.ts';
 import type { ExportRow, LineItem } from '../../src/types.ts';
 
@@ -115,7 +115,9 @@ describe('bench district generator', () => {
       roster: {
         classes: roster.classes.map((c) => ({ sourcedId: c.sourced_id, schoolSourcedId: c.school_sourced_id })),
         users: roster.users.map((u) => ({ uid: u.uid, sourcedId: u.sourced_id })),
-        studentEnrollments: roster.enrollments.filter((e) => e.role === 'student').map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+        studentsByClass: groupStudentsByClass(
+          roster.enrollments.filter((e) => e.role === 'student').map((e) => ({ classSourcedId: e.class_sourced_id, userSourcedId: e.user_sourced_id })),
+        ),
         terms: roster.terms.map((t) => ({ sourcedId: t.sourced_id, schoolSourcedId: t.school_sourced_id, gradingPeriodId: t.grading_period_id, gradingPeriodTitle: t.grading_period_title })),
       },
       identity: null,

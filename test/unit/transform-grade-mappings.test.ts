@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeGradeMappings, type GradeMappingSources, type RosterMappingData } from '../../src/transform/grade-mappings.ts';
+import { groupStudentsByClass, makeGradeMappings, type GradeMappingSources, type RosterMappingData } from '../../src/transform/grade-mappings.ts';
 
 const roster: RosterMappingData = {
   classes: [
@@ -10,11 +10,11 @@ const roster: RosterMappingData = {
     { uid: '8001', sourcedId: 'stu-1' },
     { uid: '8002', sourcedId: 'stu-2' },
   ],
-  studentEnrollments: [
+  studentsByClass: groupStudentsByClass([
     { classSourcedId: 'cls-1', userSourcedId: 'stu-1' },
     { classSourcedId: 'cls-1', userSourcedId: 'stu-2' },
     { classSourcedId: 'cls-2', userSourcedId: 'stu-2' },
-  ],
+  ]),
   terms: [],
 };
 
