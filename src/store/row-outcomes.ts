@@ -9,9 +9,8 @@ export type NewRowOutcome = Omit<Insertable<Database['row_outcomes']>, 'id' | 'r
 
 const chunkSize = 500;
 
-/** The columns an outcome is inserted with, in the order of the prepared SQLite statement. */
-const insertedColumns = [
-  'run_id',
+/** Every column of an outcome but its id and run, in table order (also the columns of the run's CSV). */
+export const rowOutcomeFields = [
   'line',
   'sync_type',
   'school',
@@ -29,7 +28,7 @@ const insertedColumns = [
   'letter',
   'outcome',
   'message',
-] as const;
+] as const satisfies readonly (keyof NewRowOutcome)[];
 
 const preparedInserts = new WeakMap<SqliteDatabase.Database, (runId: string, outcomes: readonly NewRowOutcome[]) => void>();
 
@@ -37,11 +36,10 @@ const preparedInserts = new WeakMap<SqliteDatabase.Database, (runId: string, out
 function sqliteInsert(sqlite: SqliteDatabase.Database): (runId: string, outcomes: readonly NewRowOutcome[]) => void {
   let insert = preparedInserts.get(sqlite);
   if (!insert) {
-    const statement = sqlite.prepare(`INSERT INTO row_outcomes (${insertedColumns.join(', ')}) VALUES (${insertedColumns.map(() => '?').join(', ')})`);
+    const columns = ['run_id', ...rowOutcomeFields];
+    const statement = sqlite.prepare(`INSERT INTO row_outcomes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     insert = sqlite.transaction((runId: string, outcomes: readonly NewRowOutcome[]) => {
-      for (const o of outcomes) {
-        statement.run(runId, o.line ?? null, o.sync_type ?? null, o.school ?? null, o.section ?? null, o.student ?? null, o.grading_period ?? null, o.class_sourced_id ?? null, o.student_sourced_id ?? null, o.term_sourced_id ?? null, o.line_item_sourced_id ?? null, o.task_id ?? null, o.result_sourced_id ?? null, o.object_key ?? null, o.score ?? null, o.letter ?? null, o.outcome, o.message ?? null);
-      }
+      for (const o of outcomes) statement.run(runId, ...rowOutcomeFields.map((field) => o[field] ?? null));
     });
     preparedInserts.set(sqlite, insert);
   }

@@ -8,28 +8,7 @@ import type { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/open-store.ts';
-import { listRowOutcomes, type RowOutcomeFilter } from '../store/row-outcomes.ts';
-import type { RowOutcomeRow } from '../store/tables.ts';
-
-export const csvColumns = [
-  'line',
-  'sync_type',
-  'school',
-  'section',
-  'student',
-  'grading_period',
-  'class_sourced_id',
-  'student_sourced_id',
-  'term_sourced_id',
-  'line_item_sourced_id',
-  'task_id',
-  'result_sourced_id',
-  'object_key',
-  'score',
-  'letter',
-  'outcome',
-  'message',
-] as const satisfies readonly (keyof RowOutcomeRow)[];
+import { listRowOutcomes, rowOutcomeFields, type RowOutcomeFilter } from '../store/row-outcomes.ts';
 
 const pageSize = 2000;
 
@@ -40,13 +19,13 @@ export function neutralizeFormula(text: string): string {
 }
 
 export function runOutcomesCsv(store: Store, runId: string, filter: Omit<RowOutcomeFilter, 'limit' | 'offset'>, logger: Logger): Readable {
-  const csv = stringify({ header: true, columns: [...csvColumns], cast: { string: neutralizeFormula } });
+  const csv = stringify({ header: true, columns: [...rowOutcomeFields], cast: { string: neutralizeFormula } });
   void (async () => {
     for (let offset = 0; ; offset += pageSize) {
       const rows = await listRowOutcomes(store, runId, { ...filter, limit: pageSize, offset });
       for (const row of rows) {
         // A client that went away closes the stream: stop instead of waiting for a drain that never comes.
-        if (!csv.write(csvColumns.map((column) => row[column]))) await Promise.race([once(csv, 'drain'), once(csv, 'close')]);
+        if (!csv.write(rowOutcomeFields.map((column) => row[column]))) await Promise.race([once(csv, 'drain'), once(csv, 'close')]);
         if (csv.destroyed) return;
       }
       if (rows.length < pageSize) break;
