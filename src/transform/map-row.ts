@@ -3,9 +3,9 @@
  * (`unmapped-section`), then the school filter of the mapping file (`school-not-included`), then
  * the grading period (`unmapped-term`; overall rows have no period to map), then the student
  * (`unmapped-student`). The first failing step is the row's reason. The first three depend on the
- * section and period alone, so a plan maps them once per (section, period), not once per row.
+ * section and period alone, so the plan maps them once per (section, period), then each row's student.
  */
-import type { ExportRow, GradeSkipReason } from '../types.ts';
+import type { GradeSkipReason } from '../types.ts';
 import type { GradeMappings } from './plan-grade-passback.ts';
 
 export interface MappedRow {
@@ -23,11 +23,6 @@ type Unmapped = { mapped: false; reason: GradeSkipReason; message: string; parti
 export type SectionMapping = { mapped: true; ids: MappedSection } | Unmapped;
 
 export type RowMapping = { mapped: true; ids: MappedRow } | Unmapped;
-
-export function mapRow(row: ExportRow, overall: boolean, mappings: GradeMappings): RowMapping {
-  const section = mapSectionAndPeriod(row.sectionSchoolCode, row.gradingPeriod, overall, mappings);
-  return section.mapped ? mapStudent(row.studentId, section.ids, mappings) : section;
-}
 
 /** Section, school and grading period: the steps before the student. */
 export function mapSectionAndPeriod(sectionSchoolCode: string, gradingPeriod: string, overall: boolean, mappings: GradeMappings): SectionMapping {
