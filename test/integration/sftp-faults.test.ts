@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpConfig } from '../../src/config/schema.ts';
 import { Secret } from '../../src/config/secret.ts';
-import { GradebridgeError } from '../../src/errors.ts';
 import { checkSftp, fetchExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
 import { startSftpSandbox, type SftpSandbox } from '../../sandbox/sftp/server.ts';
+import { gradebridgeFailure, sandboxSftpConfig } from '../helpers/sftp.ts';
 
 const fileName = 'Final Grades_20250612_230000.csv';
 const content = randomBytes(400_000);
@@ -36,17 +36,7 @@ afterAll(async () => {
 });
 
 function config(overrides: Partial<SftpConfig> = {}): SftpConfig {
-  return {
-    host: sandbox.host,
-    port: sandbox.port,
-    username: 'district',
-    password: new Secret('correct horse', 'test'),
-    hostKeySha256: sandbox.hostKeySha256,
-    hostKeyCheck: true,
-    remoteDir: '/',
-    timeoutSeconds: 10,
-    ...overrides,
-  };
+  return sandboxSftpConfig(sandbox, overrides);
 }
 
 /** Each fetch gets its own empty folder, so leftovers of a failed one are visible. */
@@ -62,13 +52,7 @@ function options(overrides: Partial<FetchExportOptions> = {}): FetchExportOption
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GradebridgeError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a GradebridgeError');
+  return (await gradebridgeFailure(promise)).code;
 }
 
 describe('SFTP sandbox, no faults', () => {

@@ -9,8 +9,9 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpConfig } from '../../src/config/schema.ts';
 import { Secret } from '../../src/config/secret.ts';
-import { GradebridgeError, remedies } from '../../src/errors.ts';
+import { remedies } from '../../src/errors.ts';
 import { checkSftp, fetchExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
+import { gradebridgeFailure } from '../helpers/sftp.ts';
 import { startOpenSshSftp, type OpenSshSftp } from '../helpers/sshd.ts';
 
 const run = promisify(execFile);
@@ -80,16 +81,6 @@ function options(overrides: Partial<FetchExportOptions> = {}): FetchExportOption
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<GradebridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GradebridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected a GradebridgeError');
-}
-
 async function filesIn(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => []);
 }
@@ -128,7 +119,7 @@ describe('extract against OpenSSH', () => {
   it('refuses a server whose host key differs from the configured one, and downloads nothing', async () => {
     const other = `SHA256:${createHash('sha256').update('another key').digest('base64').replace(/=+$/, '')}`;
     const opts = options();
-    const error = await failure(fetchExport(config({ hostKeySha256: other }), opts));
+    const error = await gradebridgeFailure(fetchExport(config({ hostKeySha256: other }), opts));
     expect(error.code).toBe('SFTP_HOST_KEY_MISMATCH');
     expect(error.message).toContain(sshd.hostKeySha256);
     expect(error.message).toContain(other);
@@ -151,7 +142,7 @@ describe('extract against OpenSSH', () => {
     const freshDir = path.join(rootDir, 'fresh');
     await exportFile(freshDir, 'Final Grades_20250614.csv', newestContent, Math.floor(now.getTime() / 1000) - 30);
     const opts = options({ now, minFileAgeSeconds: 120 });
-    const error = await failure(fetchExport(config({ remoteDir: freshDir }), opts));
+    const error = await gradebridgeFailure(fetchExport(config({ remoteDir: freshDir }), opts));
     expect(error.code).toBe('EXPORT_TOO_NEW');
     expect(error.message).toContain('it will be picked up by the next run');
     expect(await filesIn(opts.destDir)).toEqual([]);
@@ -161,26 +152,26 @@ describe('extract against OpenSSH', () => {
   });
 
   it('reports EXPORT_MISSING when no file matches the title', async () => {
-    const error = await failure(fetchExport(config(), options({ autoExportTitle: 'Midterm' })));
+    const error = await gradebridgeFailure(fetchExport(config(), options({ autoExportTitle: 'Midterm' })));
     expect(error.code).toBe('EXPORT_MISSING');
     expect(error.message).toContain('"Midterm"');
     expect(error.remedy).toBe(remedies.exportMissing);
   });
 
   it('reports EXPORT_MISSING for an empty export directory', async () => {
-    const error = await failure(fetchExport(config({ remoteDir: path.join(rootDir, 'empty') }), options({ autoExportTitle: '' })));
+    const error = await gradebridgeFailure(fetchExport(config({ remoteDir: path.join(rootDir, 'empty') }), options({ autoExportTitle: '' })));
     expect(error.code).toBe('EXPORT_MISSING');
   });
 
   it('reports SFTP_LIST_FAILED when the export directory does not exist', async () => {
-    const error = await failure(fetchExport(config({ remoteDir: path.join(rootDir, 'absent') }), options()));
+    const error = await gradebridgeFailure(fetchExport(config({ remoteDir: path.join(rootDir, 'absent') }), options()));
     expect(error.code).toBe('SFTP_LIST_FAILED');
     expect(error.message).toContain('absent');
   });
 
   it('refuses a key the server does not know with SFTP_AUTH_FAILED', async () => {
     const stranger = ssh2.utils.generateKeyPairSync('ed25519').private;
-    const error = await failure(checkSftp(config({ privateKey: new Secret(stranger, 'test') })));
+    const error = await gradebridgeFailure(checkSftp(config({ privateKey: new Secret(stranger, 'test') })));
     expect(error.code).toBe('SFTP_AUTH_FAILED');
     expect(error.message).toContain(sshd.username);
   });
@@ -191,7 +182,7 @@ describe('extract against OpenSSH', () => {
     await run('ssh-keygen', ['-q', '-p', '-f', encrypted, '-P', '', '-N', 'open sesame']);
     const key = new Secret(await readFile(encrypted, 'utf8'), 'test');
     expect(await checkSftp(config({ privateKey: key, passphrase: new Secret('open sesame', 'test') }))).toEqual({ files: 4 });
-    const error = await failure(checkSftp(config({ privateKey: key })));
+    const error = await gradebridgeFailure(checkSftp(config({ privateKey: key })));
     expect(error.code).toBe('SFTP_AUTH_FAILED');
     expect(error.message).toMatch(/private key could not be used/);
   });
@@ -202,7 +193,7 @@ describe('extract against OpenSSH', () => {
     const address = closed.address();
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     if (address === null || typeof address === 'string') throw new Error('no port');
-    const error = await failure(checkSftp(config({ port: address.port })));
+    const error = await gradebridgeFailure(checkSftp(config({ port: address.port })));
     expect(error.code).toBe('SFTP_UNREACHABLE');
     expect(error.remedy).toBe(remedies.sftpUnreachable);
   });

@@ -3,12 +3,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SftpConfig } from '../../src/config/schema.ts';
-import { Secret } from '../../src/config/secret.ts';
-import { GradebridgeError } from '../../src/errors.ts';
 import { connectSftp, type SftpSession } from '../../src/extract/connect-sftp.ts';
 import { downloadExport } from '../../src/extract/download-export.ts';
 import { startSftpSandbox, type SftpSandbox } from '../../sandbox/sftp/server.ts';
+import { gradebridgeFailure, sandboxSftpConfig } from '../helpers/sftp.ts';
 
 // Not a multiple of any read length, so the last range is partial.
 const big = randomBytes(3 * 1024 * 1024 + 12_345);
@@ -40,17 +38,7 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<SftpSession> {
-  const config: SftpConfig = {
-    host: sandbox.host,
-    port: sandbox.port,
-    username: 'district',
-    password: new Secret('correct horse', 'test'),
-    hostKeySha256: sandbox.hostKeySha256,
-    hostKeyCheck: true,
-    remoteDir: '/',
-    timeoutSeconds: 10,
-  };
-  const session = await connectSftp(config);
+  const session = await connectSftp(sandboxSftpConfig(sandbox));
   sessions.push(session);
   return session;
 }
@@ -60,16 +48,6 @@ async function destination(): Promise<{ dir: string; localPath: string }> {
   const dir = path.join(workDir, `download-${++downloads}`);
   await mkdir(dir);
   return { dir, localPath: path.join(dir, 'export.csv') };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GradebridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GradebridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected a GradebridgeError');
 }
 
 function readRaw(session: SftpSession, remotePath: string, length: number): Promise<number> {
@@ -115,7 +93,7 @@ describe('read-ahead download faults', () => {
   it('reports SFTP_CONNECTION_DROPPED when the connection drops mid-transfer, leaving no partial file', async () => {
     sandbox.setFaults({ dropAfterBytes: 1024 * 1024 });
     const { dir, localPath } = await destination();
-    const error = await failure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length }));
+    const error = await gradebridgeFailure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length }));
     expect(error.code).toBe('SFTP_CONNECTION_DROPPED');
     expect(await readdir(dir)).toEqual([]);
   });
@@ -123,7 +101,7 @@ describe('read-ahead download faults', () => {
   it('reports SFTP_TIMEOUT when the server stalls mid-transfer, even while answering short', async () => {
     sandbox.setFaults({ stallAfterBytes: 1024 * 1024, shortReadBytes: 10_000 });
     const { dir, localPath } = await destination();
-    const error = await failure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 1, expectedSize: big.length }));
+    const error = await gradebridgeFailure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 1, expectedSize: big.length }));
     expect(error.code).toBe('SFTP_TIMEOUT');
     expect(error.message).toContain('sent nothing for 1 s');
     // Bytes are handed on per completed range, so the range the stall cut is not counted.
@@ -135,7 +113,7 @@ describe('read-ahead download faults', () => {
 
   it('reports SFTP_INCOMPLETE_DOWNLOAD when the file is shorter than listed', async () => {
     const { dir, localPath } = await destination();
-    const error = await failure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length + 100 }));
+    const error = await gradebridgeFailure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length + 100 }));
     expect(error.code).toBe('SFTP_INCOMPLETE_DOWNLOAD');
     expect(error.message).toContain(`Downloaded ${big.length} bytes`);
     expect(await readdir(dir)).toEqual([]);
@@ -143,7 +121,7 @@ describe('read-ahead download faults', () => {
 
   it('reports SFTP_INCOMPLETE_DOWNLOAD when the file is longer than listed', async () => {
     const { dir, localPath } = await destination();
-    const error = await failure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length - 100 }));
+    const error = await gradebridgeFailure(downloadExport(await connect(), '/big.csv', localPath, { timeoutSeconds: 10, expectedSize: big.length - 100 }));
     expect(error.code).toBe('SFTP_INCOMPLETE_DOWNLOAD');
     expect(error.message).toContain(`the server listed ${big.length - 100}`);
     expect(await readdir(dir)).toEqual([]);
@@ -151,7 +129,7 @@ describe('read-ahead download faults', () => {
 
   it('reports SFTP_DOWNLOAD_FAILED when the server refuses to open the file', async () => {
     const { dir, localPath } = await destination();
-    const error = await failure(downloadExport(await connect(), '/absent.csv', localPath, { timeoutSeconds: 10, expectedSize: 10 }));
+    const error = await gradebridgeFailure(downloadExport(await connect(), '/absent.csv', localPath, { timeoutSeconds: 10, expectedSize: 10 }));
     expect(error.code).toBe('SFTP_DOWNLOAD_FAILED');
     expect(error.message).toContain('refused to send /absent.csv');
     expect(await readdir(dir)).toEqual([]);
