@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { defaults } from '../src/config/schema.ts';
 import { LineItem } from '../src/types.ts';
 import type { RosterMappingData } from '../src/transform/grade-mappings.ts';
 import type { GradePlanOptions } from '../src/transform/plan-grade-passback.ts';
@@ -73,15 +74,15 @@ export async function readPlanInputs(file: string): Promise<PlanInputs> {
   return PlanInputs.parse(JSON.parse(await readFile(file, 'utf8')));
 }
 
-/** The config defaults the pipeline passes for this district (letter grades on, teachers opt in). */
+/** What the pipeline passes for this district: the config's defaults, letter grades on, teachers opt in. */
 export function planOptions(inputs: PlanInputs): GradePlanOptions {
   return {
     termTaskIds: inputs.termTaskIds,
     overallTaskIds: inputs.overallTaskIds,
     letterGrades: true,
-    overallPeriodValues: ['Final', 'Overall', 'Course Overall'],
-    scoreDecimals: 2,
-    maxScore: 100,
+    overallPeriodValues: [...defaults.overallPeriodValues],
+    scoreDecimals: defaults.scoreDecimals,
+    maxScore: defaults.maxScore,
     decimalSeparator: '.',
     teachersMustOptIn: true,
     postComments: false,
