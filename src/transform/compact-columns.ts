@@ -122,6 +122,11 @@ export class StringTable {
     return found;
   }
 
+  /** The index of a string held already, or `none`; unlike `index`, adds nothing. */
+  find(value: string): number {
+    return this.#indexOf.get(value) ?? StringTable.none;
+  }
+
   indexOrNone(value: string | null | undefined): number {
     return value === null || value === undefined ? StringTable.none : this.index(value);
   }

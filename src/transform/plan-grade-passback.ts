@@ -427,6 +427,16 @@ function notOptedInMessage(sectionSchoolCode: string): string {
   return `section "${sectionSchoolCode}" is not opted in to grade passback`;
 }
 
+/** Why a candidate row reaches no line item (steps 5-7). */
+interface RowStop {
+  reason: GradeSkipReason;
+  message: string;
+}
+
+function isRowStop(reached: readonly LineItem[] | RowStop): reached is RowStop {
+  return !Array.isArray(reached);
+}
+
 /** What happens to a candidate row at one of its line items, short of the result decision. */
 type Reach = { kind: 'superseded'; governingLine: number } | { kind: 'window-closed' } | { kind: 'result' };
 
@@ -520,12 +530,12 @@ export class GradePlan {
         yield this.#rowOutcome(row, gradeSkipReasons[kind - 1]!, this.#state.messages.at(rows.get(row, field.detail)));
         continue;
       }
-      const stop = this.#rowStop(row);
-      if (stop) {
-        yield this.#rowOutcome(row, stop.reason, stop.message, this.#state.gradeOf(row));
+      const reached = this.#reachedItems(row);
+      if (isRowStop(reached)) {
+        yield this.#rowOutcome(row, reached.reason, reached.message, this.#state.gradeOf(row));
         continue;
       }
-      for (const item of this.#itemsOf(row)) yield this.#lineItemOutcome(row, item);
+      for (const item of reached) yield this.#lineItemOutcome(row, item);
     }
   }
 
@@ -534,11 +544,12 @@ export class GradePlan {
     const { rows, strings } = this.#state;
     let outcomes = 0;
     for (let row = 0; row < this.rows; row++) {
-      if (rows.kind(row) !== candidateKind || this.#rowStop(row)) {
+      const reached = rows.kind(row) === candidateKind ? this.#reachedItems(row) : null;
+      if (reached === null || isRowStop(reached)) {
         outcomes += 1;
         continue;
       }
-      for (const item of this.#itemsOf(row)) {
+      for (const item of reached) {
         outcomes += 1;
         if (this.#reach(row, item).kind !== 'result') continue;
         const student = rows.get(row, field.studentSourcedId);
@@ -548,17 +559,18 @@ export class GradePlan {
     return outcomes;
   }
 
-  /** Steps 5-7: why a candidate row reaches no line item, or null when it reaches some. */
-  #rowStop(row: number): { reason: GradeSkipReason; message: string } | null {
+  /** Steps 5-7 for a candidate row: the line items it reaches, or why it reaches none. */
+  #reachedItems(row: number): readonly LineItem[] | RowStop {
     const { rows, strings, terms } = this.#state;
     const group = rows.duplicateGroups.get(row);
     if (group !== undefined && this.#groups[group]?.conflict) return { reason: 'duplicate-conflict', message: this.#groups[group].conflictMessage() };
     const grade = this.#state.gradeOf(row);
     if (grade.kind === 'empty') return { reason: 'no-grade', message: 'the grade is empty' };
     if (grade.kind === 'invalid' || grade.score === null) return { reason: 'invalid-grade', message: grade.message ?? 'the grade is not a number' };
-    if (this.#itemsOf(row).length === 0)
+    const items = this.#itemsOf(row);
+    if (items.length === 0)
       return { reason: 'no-task', message: this.#targets.noTaskMessage(strings.at(rows.get(row, field.classId)), terms.atOrNull(rows.get(row, field.term))) };
-    return null;
+    return items;
   }
 
   #itemsOf(row: number): readonly LineItem[] {
@@ -582,7 +594,8 @@ export class GradePlan {
     if (!termRowLines || item.termSourcedId === null) return undefined;
     if (!this.#state.periodOf(strings.at(rows.get(row, field.period))).overall) return undefined;
     if (!this.#targets.isSingleTermTask(item.taskId)) return undefined;
-    const term = terms.index(item.termSourcedId);
+    const term = terms.find(item.termSourcedId);
+    if (term === none) return undefined;
     return termRowLines.get(rows.get(row, field.classId), term, rows.get(row, field.studentSourcedId));
   }
 

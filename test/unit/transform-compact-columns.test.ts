@@ -77,5 +77,6 @@ describe('columns', () => {
     expect(table.atOrNull(StringTable.none)).toBeNull();
     expect(table.at(1)).toBe('b');
     expect(table.size).toBe(2);
+    expect([table.find('b'), table.find('c'), table.size]).toEqual([1, StringTable.none, 2]);
   });
 });
