@@ -9,9 +9,9 @@
  * and a group only where a duplicate exists.
  */
 import { IndexTripleMap } from './compact-columns.ts';
+import { listedRows, listRows } from './list-rows.ts';
 import { describeGrade, sameGrade, type RowGrade } from './row-grade.ts';
 
-const listedLines = 5;
 
 export class DuplicateGroup {
   /** The first few members, for the message. */
@@ -26,14 +26,13 @@ export class DuplicateGroup {
 
   add(member: DuplicateMember): void {
     this.count += 1;
-    if (this.listed.length < listedLines) this.listed.push(member);
+    if (this.listed.length < listedRows) this.listed.push(member);
     if (!sameGrade(this.listed[0]!.grade, member.grade)) this.conflict = true;
   }
 
   conflictMessage(): string {
     const shown = this.listed.map((m) => `line ${m.line} (${describeGrade(m.grade)})`);
-    const more = this.count - this.listed.length;
-    return `different grades for the same section, student and period: ${more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')}`;
+    return `different grades for the same section, student and period: ${listRows(shown, this.count)}`;
   }
 }
 

@@ -9,6 +9,7 @@
  * it, and the 16 bytes of its ID), not as an object each.
  */
 import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords } from './compact-columns.ts';
+import { listedRows, listRows } from './list-rows.ts';
 
 export interface ResultValue {
   score: number;
@@ -17,7 +18,6 @@ export interface ResultValue {
 
 const state = { open: 0, conflict: 1, unchanged: 2 } as const;
 const field = { lineItem: 0, student: 1, firstRow: 2, rows: 3 } as const;
-const listedRows = 5;
 
 export class ResultTable {
   /** (line item, 0, student) -> result. */
@@ -121,7 +121,6 @@ export class ResultTable {
       const value = this.valueOf(row);
       return `line ${lineOf(row)} (${value.letter === null ? value.score : `${value.score} / ${value.letter}`})`;
     });
-    const more = this.rowsOf(result) - listed.length;
-    return `different grades for the same line item and student: ${more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')}`;
+    return `different grades for the same line item and student: ${listRows(shown, this.rowsOf(result))}`;
   }
 }
