@@ -101,6 +101,7 @@ async function* parsedBatches(parser: Parser, highWaterMark = 512): AsyncGenerat
     wake?.();
     wake = undefined;
   };
+  // The reader is woken for a full batch (or the end), not for every record.
   parser.on('data', (record: string[]) => {
     queue.push(record);
     if (queue.length >= highWaterMark) {
@@ -121,7 +122,7 @@ async function* parsedBatches(parser: Parser, highWaterMark = 512): AsyncGenerat
     notify();
   });
   for (;;) {
-    if (queue.length > 0 && (parser.isPaused() || ended || failure !== undefined)) {
+    if (queue.length > 0) {
       const batch = queue;
       queue = [];
       if (parser.isPaused()) parser.resume();
@@ -130,13 +131,6 @@ async function* parsedBatches(parser: Parser, highWaterMark = 512): AsyncGenerat
     }
     if (failure !== undefined) throw failure;
     if (ended) return;
-    if (queue.length > 0) {
-      // The parser is between input chunks: hand over what it has rather than wait for more.
-      const batch = queue;
-      queue = [];
-      yield batch;
-      continue;
-    }
     await new Promise<void>((resolve) => {
       wake = resolve;
     });

@@ -19,7 +19,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** UUID version 5 (SHA-1, RFC 9562 section 5.5) of `name` (UTF-8) in `namespace`. */
 export function uuidV5(name: string, namespace: string): string {
-  return uuidV5InNamespace(name, uuidBytes(namespace));
+  return formatUuid(uuidV5Bytes(name, uuidBytes(namespace)));
 }
 
 /** The result sourcedId of one student's grade on one line item. */
@@ -29,19 +29,8 @@ export function resultSourcedId(lineItemSourcedId: string, studentSourcedId: str
 
 /** The same ID as 16 bytes, the way a plan of a million results keeps it. */
 export function resultIdBytes(lineItemSourcedId: string, studentSourcedId: string): Buffer {
-  // One reused input buffer: a plan hashes a million names, and a buffer each is garbage to collect.
-  const longest = resultNamespaceBytes.length + 3 * (lineItemSourcedId.length + studentSourcedId.length) + 1;
-  if (longest > resultNameScratch.length) resultNameScratch = Buffer.alloc(longest * 2);
-  resultNamespaceBytes.copy(resultNameScratch);
-  let end = resultNamespaceBytes.length;
-  end += resultNameScratch.write(lineItemSourcedId, end, 'utf8');
-  resultNameScratch[end++] = slash;
-  end += resultNameScratch.write(studentSourcedId, end, 'utf8');
-  return versioned(hash('sha1', resultNameScratch.subarray(0, end), 'buffer'));
+  return uuidV5Bytes(`${lineItemSourcedId}/${studentSourcedId}`, resultNamespaceBytes);
 }
-
-let resultNameScratch = Buffer.alloc(256);
-const slash = 0x2f;
 
 function uuidBytes(uuid: string): Buffer {
   if (!uuidPattern.test(uuid)) throw new TypeError(`not a UUID: ${uuid}`);
@@ -51,16 +40,16 @@ function uuidBytes(uuid: string): Buffer {
 // Parsed once: a plan computes one result ID per (row, line item).
 const resultNamespaceBytes = uuidBytes(RESULT_ID_NAMESPACE);
 
-function uuidV5InNamespace(name: string, namespace: Buffer): string {
-  return formatUuid(uuidV5Bytes(name, namespace));
+function uuidV5Bytes(name: string, namespace: Buffer): Buffer {
+  // One reused input buffer: a plan hashes a million names, and a buffer each is garbage to collect.
+  const longest = namespace.length + 3 * name.length;
+  if (longest > nameScratch.length) nameScratch = Buffer.alloc(longest * 2);
+  namespace.copy(nameScratch);
+  const end = namespace.length + nameScratch.write(name, namespace.length, 'utf8');
+  return versioned(hash('sha1', nameScratch.subarray(0, end), 'buffer'));
 }
 
-function uuidV5Bytes(name: string, namespace: Buffer): Buffer {
-  const input = Buffer.allocUnsafe(namespace.length + Buffer.byteLength(name, 'utf8'));
-  namespace.copy(input);
-  input.write(name, namespace.length, 'utf8');
-  return versioned(hash('sha1', input, 'buffer'));
-}
+let nameScratch = Buffer.alloc(256);
 
 /** Sets the version (5) and variant bits of a SHA-1 digest. */
 function versioned(bytes: Buffer): Buffer {
