@@ -22,6 +22,7 @@ import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterMappingRows, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
 import { lastSuccessfulFileRun, recordRunSource } from '../src/store/runs.ts';
+import { addOutcome, type OutcomeCounts } from '../src/transform/count-outcomes.ts';
 import { makeGradeMappings, type GradeMappingSources } from '../src/transform/grade-mappings.ts';
 import { GradePlanBuilder, type GradeMappings, type GradePlan, type RowOutcome } from '../src/transform/plan-grade-passback.ts';
 import type { GradePassbackConfig } from '../src/config/schema.ts';
@@ -90,7 +91,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
       onRefused: async (result, outcome) => {
         const rowsUpdated = await updateResultOutcome(ctx.store, runId, result, outcome.kind, outcome.message);
         if (outcome.kind === 'failed') tally.failed += rowsUpdated;
-        else tally.skipped[outcome.kind] = (tally.skipped[outcome.kind] ?? 0) + rowsUpdated;
+        else addOutcome(tally.counts, outcome.kind, rowsUpdated);
       },
       onProgress: (done, total) => ctx.onProgress?.({ stage: 'posting', done, total }),
     });
@@ -234,10 +235,10 @@ async function finishPlan(ctx: PipelineContext, grades: GradePassbackConfig, ic:
 /** Counts of the outcomes, kept up to date through the load; a million rows' outcomes are not held. */
 interface OutcomeTally {
   outcomes: number;
-  unchanged: number;
+  /** As the plan left them; answers from IC move skips (window closed) in here too. */
+  counts: OutcomeCounts;
   posted: number;
   failed: number;
-  skipped: Record<string, number>;
 }
 
 /** Results asked of the ledger at once (well under the SQL parameter limits of SQLite and PostgreSQL). */
@@ -246,12 +247,11 @@ const ledgerBatch = 500;
 const storedSlice = 2000;
 
 async function storeOutcomes(ctx: PipelineContext, runId: string, plan: GradePlan): Promise<OutcomeTally> {
-  const tally: OutcomeTally = { outcomes: 0, unchanged: 0, posted: 0, failed: 0, skipped: {} };
+  const tally: OutcomeTally = { outcomes: 0, counts: { planned: 0, unchanged: 0, skipped: {} }, posted: 0, failed: 0 };
   let slice: NewRowOutcome[] = [];
   for (const o of plan.outcomes()) {
     tally.outcomes += 1;
-    if (o.outcome === 'unchanged') tally.unchanged += 1;
-    else if (o.outcome !== 'planned') tally.skipped[o.outcome] = (tally.skipped[o.outcome] ?? 0) + 1;
+    addOutcome(tally.counts, o.outcome);
     slice.push(toStoredOutcome(o));
     if (slice.length === storedSlice) {
       await insertRowOutcomes(ctx.store, runId, slice);
@@ -370,8 +370,9 @@ function finish(
   sourceFile: string | null,
   verification?: { checked: number; mismatched: readonly string[] },
 ): PipelineResult {
-  const counts: GradeCounts = { ...emptyCounts(rows), planned, unchanged: tally.unchanged, posted: tally.posted, failed: tally.failed };
-  for (const reason of Object.keys(tally.skipped).sort()) counts.skipped[reason] = tally.skipped[reason] ?? 0;
+  const { skipped } = tally.counts;
+  const counts: GradeCounts = { ...emptyCounts(rows), planned, unchanged: tally.counts.unchanged, posted: tally.posted, failed: tally.failed };
+  for (const [reason, count] of Object.entries(skipped).sort(([a], [b]) => (a < b ? -1 : 1))) counts.skipped[reason] = count;
   return {
     status: counts.failed > 0 ? 'partial' : 'succeeded',
     counts,
