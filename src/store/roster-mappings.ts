@@ -104,29 +104,28 @@ export async function readRosterMappingRows(store: Store, options: { enrollmentP
 /** Student enrollments page by page, in primary key order (keyset pagination), into the lookup. */
 async function readStudentsByClass(store: Store, enrollmentPage: number): Promise<Map<string, Set<string>>> {
   const byClass = new Map<string, Set<string>>();
-  let after: { class_sourced_id: string; user_sourced_id: string } | undefined;
-  for (;;) {
+  const students = store.db
+    .selectFrom('roster_enrollments')
+    .select(['class_sourced_id', 'user_sourced_id'])
+    .where('role', '=', 'student')
+    .orderBy('class_sourced_id')
+    .orderBy('user_sourced_id')
+    .limit(enrollmentPage);
+  for (let after: z.infer<typeof MappingEnrollmentRow> | undefined; ; ) {
     const from = after;
-    const page = await store.db
-      .selectFrom('roster_enrollments')
-      .select(['class_sourced_id', 'user_sourced_id'])
-      .where('role', '=', 'student')
-      .$if(from !== undefined, (query) =>
-        query.where((eb) =>
+    const page = await (from
+      ? students.where((eb) =>
           eb.or([
-            eb('class_sourced_id', '>', from?.class_sourced_id ?? ''),
-            eb.and([eb('class_sourced_id', '=', from?.class_sourced_id ?? ''), eb('user_sourced_id', '>', from?.user_sourced_id ?? '')]),
+            eb('class_sourced_id', '>', from.class_sourced_id),
+            eb.and([eb('class_sourced_id', '=', from.class_sourced_id), eb('user_sourced_id', '>', from.user_sourced_id)]),
           ]),
-        ),
-      )
-      .orderBy('class_sourced_id')
-      .orderBy('user_sourced_id')
-      .limit(enrollmentPage)
-      .execute();
+        )
+      : students
+    ).execute();
     for (const raw of page) {
       const row = MappingEnrollmentRow.parse(raw);
-      const students = byClass.get(row.class_sourced_id);
-      if (students) students.add(row.user_sourced_id);
+      const inClass = byClass.get(row.class_sourced_id);
+      if (inClass) inClass.add(row.user_sourced_id);
       else byClass.set(row.class_sourced_id, new Set([row.user_sourced_id]));
       after = row;
     }
