@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { Store } from '../../src/store/open-store.ts';
 import { replaceRosterSnapshot, type RosterSnapshot } from '../../src/store/roster-mappings.ts';
+import type { NewRowOutcome } from '../../src/store/row-outcomes.ts';
 
 /** Secret values a page must never show. */
 export const testSecrets = {
@@ -155,4 +156,32 @@ export async function signInAs(app: FastifyInstance, mails: readonly { text: str
 /** The page's <main> content, without the site bar (which holds the sign-out form). */
 export function mainOf(body: string): string {
   return /<main id="main">([\s\S]*)<\/main>/.exec(body)?.[1] ?? '';
+}
+
+/** A stored row outcome in the fixture roster's Semester 1 (task 101): the fields the pages show. */
+export function outcomeRow(
+  section: string,
+  student: string,
+  outcome: string,
+  value: { score?: number | null; letter?: string | null; message?: string | null } = {},
+): NewRowOutcome {
+  return {
+    line: 2,
+    sync_type: null,
+    school: 'sch-1',
+    section,
+    student,
+    grading_period: 'Semester 1',
+    class_sourced_id: section,
+    student_sourced_id: null,
+    term_sourced_id: 'term-s1',
+    line_item_sourced_id: null,
+    task_id: 101,
+    result_sourced_id: null,
+    object_key: null,
+    score: value.score ?? null,
+    letter: value.letter ?? null,
+    outcome,
+    message: value.message ?? null,
+  };
 }

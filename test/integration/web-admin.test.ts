@@ -18,7 +18,7 @@ import { createRun, finishRun, recordRunSource } from '../../src/store/runs.ts';
 import { buildWebServer } from '../../src/web/server.ts';
 import type { SignInMail } from '../../src/web/send-sign-in-link.ts';
 import { openFreshStore } from '../helpers/stores.ts';
-import { WebClient, mainOf, seedRoster, signInAs, webTestConfig } from '../helpers/web.ts';
+import { WebClient, mainOf, outcomeRow, seedRoster, signInAs, webTestConfig } from '../helpers/web.ts';
 
 const admin = 'it@district.test';
 const now = new Date('2026-12-02T15:00:00Z');
@@ -211,25 +211,7 @@ function icConfig() {
 }
 
 function row(section: string, student: string, outcome: string, message: string | null = null): NewRowOutcome {
-  return {
-    line: 2,
-    sync_type: null,
-    school: 'sch-1',
-    section,
-    student,
-    grading_period: 'Semester 1',
-    class_sourced_id: section,
-    student_sourced_id: null,
-    term_sourced_id: 'term-s1',
-    line_item_sourced_id: null,
-    task_id: 101,
-    result_sourced_id: null,
-    object_key: null,
-    score: 80,
-    letter: null,
-    outcome,
-    message,
-  };
+  return outcomeRow(section, student, outcome, { score: 80, message });
 }
 
 async function seedRun(

@@ -19,7 +19,7 @@ import type { LineItem } from '../../src/types.ts';
 import { buildWebServer } from '../../src/web/server.ts';
 import type { SignInMail } from '../../src/web/send-sign-in-link.ts';
 import { openFreshStore } from '../helpers/stores.ts';
-import { mainOf, seedRoster, signInAs, webTestConfig, type WebClient } from '../helpers/web.ts';
+import { mainOf, outcomeRow, seedRoster, signInAs, webTestConfig, type WebClient } from '../helpers/web.ts';
 
 const rivera = 'ana.rivera@district.test';
 const now = new Date('2026-12-02T15:00:00Z');
@@ -198,25 +198,7 @@ function sectionCard(page: string, heading: string): string {
 }
 
 function row(section: string, student: string, outcome: string, score: number | null, letter: string | null = null, message: string | null = null): NewRowOutcome {
-  return {
-    line: 2,
-    sync_type: null,
-    school: 'sch-1',
-    section,
-    student,
-    grading_period: 'Semester 1',
-    class_sourced_id: section,
-    student_sourced_id: null,
-    term_sourced_id: 'term-s1',
-    line_item_sourced_id: null,
-    task_id: 101,
-    result_sourced_id: null,
-    object_key: null,
-    score,
-    letter,
-    outcome,
-    message,
-  };
+  return outcomeRow(section, student, outcome, { score, letter, message });
 }
 
 async function recordRun(store: Store, id: string, startedAt: string, dryRun: boolean, rows: NewRowOutcome[]): Promise<void> {
