@@ -142,13 +142,11 @@ const field = {
   section: 1,
   student: 2,
   period: 3,
-  classId: 4,
-  school: 5,
-  /** Index into the terms table. */
-  term: 6,
-  studentSourcedId: 7,
+  /** Index into the plan's (section, period) screens, whose mapped IDs the row shares; `none` for an invalid record. */
+  screen: 4,
+  studentSourcedId: 5,
   /** A skipped row's message (messages table); a candidate's grade (grades table). */
-  detail: 8,
+  detail: 6,
 } as const;
 type Field = (typeof field)[keyof typeof field];
 
@@ -166,7 +164,7 @@ class RowColumns {
   }
 
   /** A new row, every field written at once (a million rows: one call, not one per field). */
-  push(kind: number, line: number, section: number, student: number, period: number, ids: IdIndices, detail: number): number {
+  push(kind: number, line: number, section: number, student: number, period: number, screen: number, studentSourcedId: number, detail: number): number {
     this.#kinds.push(kind);
     const row = this.#records.push();
     const values = this.#records.values;
@@ -175,10 +173,8 @@ class RowColumns {
     values[at + field.section] = section;
     values[at + field.student] = student;
     values[at + field.period] = period;
-    values[at + field.classId] = ids.classId;
-    values[at + field.school] = ids.school;
-    values[at + field.term] = ids.term;
-    values[at + field.studentSourcedId] = ids.studentSourcedId;
+    values[at + field.screen] = screen;
+    values[at + field.studentSourcedId] = studentSourcedId;
     values[at + field.detail] = detail;
     return row;
   }
@@ -192,15 +188,14 @@ class RowColumns {
   }
 }
 
-/** A row's mapped IDs as indices: class, school and student in the strings table, term in the terms table. */
+/** A (section, period)'s mapped IDs as indices: class and school in the strings table, term in the terms table. */
 interface IdIndices {
   classId: number;
   school: number;
   term: number;
-  studentSourcedId: number;
 }
 
-const noIds: IdIndices = { classId: none, school: none, term: none, studentSourcedId: none };
+const noIds: IdIndices = { classId: none, school: none, term: none };
 
 /** What screening decides for every row of one (section, period). */
 interface SectionScreen {
@@ -211,6 +206,10 @@ interface SectionScreen {
   optedIn: boolean;
   /** The period in lower case, for duplicates. */
   periodKey: number;
+  /** The period marks overall rows. */
+  overall: boolean;
+  /** A row of it passed screening, so its class is among `GradePlanBuilder.classes()`. */
+  classListed: boolean;
 }
 
 /** State shared by screening, resolving and the outcomes. */
@@ -222,6 +221,8 @@ class PlanState {
   readonly grades: RowGrade[] = [];
   readonly overallPeriods: ReadonlySet<string>;
   readonly periodKeys = new StringTable();
+  /** Screening's decisions per (section, period), which rows point to by index. */
+  readonly screens: SectionScreen[] = [];
   /** Line of the first term row per (class, student, term); only kept when a task is in both lists. */
   readonly termRowLines: IndexTripleMap | null;
   readonly #gradeIndex = new Map<string, Map<string, number>>();
@@ -271,8 +272,8 @@ class PlanState {
     return this.grades[this.rows.get(row, field.detail)]!;
   }
 
-  pushRow(line: number, kind: number, section: number, student: number, period: number, ids: IdIndices, detail: number, comment = none): number {
-    const row = this.rows.push(kind, line, section, student, period, ids, detail);
+  pushRow(line: number, kind: number, section: number, student: number, period: number, screen: number, studentSourcedId: number, detail: number, comment = none): number {
+    const row = this.rows.push(kind, line, section, student, period, screen, studentSourcedId, detail);
     if (comment !== none) this.rows.comments.set(row, comment);
     return row;
   }
@@ -283,8 +284,17 @@ class PlanState {
       classId: this.strings.indexOrNone(ids.classSourcedId),
       school: this.strings.indexOrNone(ids.schoolSourcedId),
       term: this.terms.indexOrNone(ids.termSourcedId),
-      studentSourcedId: this.strings.indexOrNone(ids.studentSourcedId),
     };
+  }
+
+  /** The (section, period) screen of a row that has one. */
+  screenOf(row: number): SectionScreen | undefined {
+    return this.screens[this.rows.get(row, field.screen)];
+  }
+
+  /** A row's class, school and term as indices (`none` for an invalid record). */
+  idsOf(row: number): IdIndices {
+    return this.screenOf(row)?.ids ?? noIds;
   }
 }
 
@@ -299,9 +309,8 @@ export class GradePlanBuilder {
   #duplicates: DuplicateRows | null;
   readonly #classes = new Set<string>();
   #candidates = 0;
-  /** (section, 0, period) -> index into #screens. */
+  /** (section, 0, period) -> index into the state's screens. */
   readonly #sectionScreens = new IndexTripleMap();
-  readonly #screens: SectionScreen[] = [];
 
   constructor(input: GradePlanScreening) {
     const { options } = input;
@@ -347,8 +356,8 @@ export class GradePlanBuilder {
     const period = state.strings.index('');
     const scopeMessage =
       record.sectionSchoolCode === undefined ? null : outOfScopeMessage(state.options.scope, record.sectionSchoolCode, state.input.mappings);
-    if (scopeMessage === null) state.pushRow(record.line, skipKind('invalid-row'), section, student, period, noIds, state.messages.index(record.message));
-    else state.pushRow(record.line, skipKind('out-of-scope'), section, student, period, noIds, state.messages.index(scopeMessage));
+    const [kind, message] = scopeMessage === null ? [skipKind('invalid-row'), record.message] : [skipKind('out-of-scope'), scopeMessage];
+    state.pushRow(record.line, kind, section, student, period, none, none, state.messages.index(message));
   }
 
   /** Steps 2-4 for one row. A mapped term row is remembered for single-term tasks; a row that passes, for duplicates. */
@@ -358,29 +367,34 @@ export class GradePlanBuilder {
     const section = state.strings.index(row.sectionSchoolCode);
     const student = state.strings.index(row.studentId);
     const period = state.strings.index(row.gradingPeriod);
-    const screen = this.#screenSection(section, period);
+    const screenIndex = this.#screenSection(section, period);
+    const screen = state.screens[screenIndex]!;
     if (screen.skip) {
-      state.pushRow(row.line, screen.skip.kind, section, student, period, screen.ids, screen.skip.message);
+      state.pushRow(row.line, screen.skip.kind, section, student, period, screenIndex, none, screen.skip.message);
       return;
     }
     const studentSourcedId = input.mappings.studentFor(row.studentId, screen.mapped.classSourcedId);
     if (studentSourcedId === null) {
       const unmapped = mapStudent(row.studentId, screen.mapped, input.mappings);
       const message = unmapped.mapped ? '' : unmapped.message;
-      state.pushRow(row.line, skipKind('unmapped-student'), section, student, period, screen.ids, state.messages.index(message));
+      state.pushRow(row.line, skipKind('unmapped-student'), section, student, period, screenIndex, none, state.messages.index(message));
       return;
     }
-    const ids: IdIndices = { classId: screen.ids.classId, school: screen.ids.school, term: screen.ids.term, studentSourcedId: state.strings.index(studentSourcedId) };
-    this.#rememberTermRow(ids, row.line);
+    const studentIndex = state.strings.index(studentSourcedId);
+    this.#rememberTermRow(screen.ids, studentIndex, row.line);
     if (options.teachersMustOptIn && !screen.optedIn) {
-      state.pushRow(row.line, skipKind('not-opted-in'), section, student, period, ids, state.messages.index(notOptedInMessage(row.sectionSchoolCode)));
+      const message = state.messages.index(notOptedInMessage(row.sectionSchoolCode));
+      state.pushRow(row.line, skipKind('not-opted-in'), section, student, period, screenIndex, studentIndex, message);
       return;
     }
     const grade = state.gradeIndex(row.grade, row.letterGrade);
     const comment = options.postComments ? state.strings.indexOrNone(row.comment?.trim() || null) : none;
-    const index = state.pushRow(row.line, candidateKind, section, student, period, ids, grade, comment);
+    const index = state.pushRow(row.line, candidateKind, section, student, period, screenIndex, studentIndex, grade, comment);
     this.#candidates += 1;
-    this.#classes.add(screen.mapped.classSourcedId);
+    if (!screen.classListed) {
+      this.#classes.add(screen.mapped.classSourcedId);
+      screen.classListed = true;
+    }
     const joined = duplicates.add(section, student, screen.periodKey, index, { line: row.line, grade: state.grades[grade]! });
     if (joined) {
       state.rows.duplicateGroups.set(index, joined.group);
@@ -388,16 +402,26 @@ export class GradePlanBuilder {
     }
   }
 
-  /** Scope, section, school and period (steps 2-3 but the student) and opt-in: the same for every row of a (section, period). */
-  #screenSection(section: number, period: number): SectionScreen {
+  /**
+   * Scope, section, school and period (steps 2-3 but the student) and opt-in: the same for every row
+   * of a (section, period). Returns the index of its screen.
+   */
+  #screenSection(section: number, period: number): number {
     const found = this.#sectionScreens.get(section, 0, period);
-    if (found !== undefined) return this.#screens[found]!;
+    if (found !== undefined) return found;
     const state = this.#state;
     const { input, options } = state;
     const sectionSchoolCode = state.strings.at(section);
     const gradingPeriod = state.strings.at(period);
     const info = state.periodOf(gradingPeriod);
-    const base = { ids: noIds, mapped: { classSourcedId: '', schoolSourcedId: '', termSourcedId: null }, optedIn: false, periodKey: info.key };
+    const base = {
+      ids: noIds,
+      mapped: { classSourcedId: '', schoolSourcedId: '', termSourcedId: null },
+      optedIn: false,
+      periodKey: info.key,
+      overall: info.overall,
+      classListed: false,
+    };
     let screen: SectionScreen;
     const scopeMessage = outOfScopeMessage(options.scope, sectionSchoolCode, input.mappings);
     const mapping = scopeMessage === null ? mapSectionAndPeriod(sectionSchoolCode, gradingPeriod, info.overall, input.mappings) : null;
@@ -407,19 +431,20 @@ export class GradePlanBuilder {
     else if (mapping)
       screen = { ...base, ids: state.idIndices(mapping.ids), mapped: mapping.ids, optedIn: input.isOptedIn(sectionSchoolCode), skip: null };
     else throw new Error('GradePlanBuilder: a section neither in scope nor out of it');
-    this.#sectionScreens.set(section, 0, period, this.#screens.length);
-    this.#screens.push(screen);
-    return screen;
+    const index = state.screens.length;
+    this.#sectionScreens.set(section, 0, period, index);
+    state.screens.push(screen);
+    return index;
   }
 
   /**
    * A mapped term row governs the overall row on the single-term line items of its term and class,
    * whatever happens to it next (not opted in, no grade, invalid, conflicting).
    */
-  #rememberTermRow(ids: IdIndices, line: number): void {
+  #rememberTermRow(ids: IdIndices, student: number, line: number): void {
     const { termRowLines } = this.#state;
     if (!termRowLines || ids.term === none) return;
-    if (termRowLines.get(ids.classId, ids.term, ids.studentSourcedId) === undefined) termRowLines.set(ids.classId, ids.term, ids.studentSourcedId, line);
+    if (termRowLines.get(ids.classId, ids.term, student) === undefined) termRowLines.set(ids.classId, ids.term, student, line);
   }
 }
 
@@ -433,12 +458,25 @@ interface RowStop {
   message: string;
 }
 
-function isRowStop(reached: readonly LineItem[] | RowStop): reached is RowStop {
-  return !Array.isArray(reached);
+/**
+ * The line items the rows of one (section, period) reach, with what does not depend on the row
+ * decided once: whether each item's window is open, and which single-term items a term row of the
+ * same student could govern.
+ */
+interface ScreenTargets {
+  /** `no-task` when the rows reach no line item. */
+  stop: RowStop | null;
+  items: readonly LineItem[];
+  /** Per item: its index in the plan's line items. */
+  itemIndices: readonly number[];
+  windowOpen: readonly boolean[];
+  /** Per item: the term (terms table) whose term row governs an overall row on it, or `none`. */
+  governingTerm: readonly number[];
 }
 
-/** What happens to a candidate row at one of its line items, short of the result decision. */
-type Reach = { kind: 'superseded'; governingLine: number } | { kind: 'window-closed' } | { kind: 'result' };
+/** Where a candidate row's line item leads, short of the result decision: a result, a closed window, or the line of the term row that governs it. */
+const reachesResult = -1;
+const reachesClosedWindow = -2;
 
 /**
  * A resolved plan: every result it would post, decided once the caller has told it what the ledger
@@ -456,6 +494,10 @@ export class GradePlan {
   readonly #items: LineItem[] = [];
   readonly #itemIndex = new Map<LineItem, number>();
   readonly #results: ResultTable;
+  /** Per screen, made when a row of it first needs them. */
+  readonly #screenTargets: (ScreenTargets | undefined)[] = [];
+  readonly #resultIdBytes = (item: number, student: number): Uint8Array =>
+    resultIdBytes(this.#items[item]!.sourcedId, this.#state.strings.at(student));
 
   constructor(state: PlanState, groups: readonly DuplicateGroup[], lookups: GradePlanLookups, results: ResultTable) {
     this.#state = state;
@@ -512,7 +554,7 @@ export class GradePlan {
       yield {
         resultSourcedId: formatUuid(this.#results.idBytesOf(result)),
         lineItemSourcedId: this.#items[this.#results.lineItemOf(result)]!.sourcedId,
-        classSourcedId: strings.at(rows.get(first, field.classId)),
+        classSourcedId: strings.at(this.#state.idsOf(first).classId),
         studentSourcedId: strings.at(this.#results.studentOf(result)),
         score: value.score,
         letter: value.letter,
@@ -530,88 +572,93 @@ export class GradePlan {
         yield this.#rowOutcome(row, gradeSkipReasons[kind - 1]!, this.#state.messages.at(rows.get(row, field.detail)));
         continue;
       }
-      const reached = this.#reachedItems(row);
-      if (isRowStop(reached)) {
+      const reached = this.#reachedTargets(row);
+      if ('reason' in reached) {
         yield this.#rowOutcome(row, reached.reason, reached.message, this.#state.gradeOf(row));
         continue;
       }
-      for (const item of reached) yield this.#lineItemOutcome(row, item);
+      for (let at = 0; at < reached.items.length; at++) yield this.#lineItemOutcome(row, reached, at);
     }
   }
 
   /** Counts and remembers every result; returns how many outcomes there are. */
   #resolve(): number {
-    const { rows, strings } = this.#state;
+    const { rows } = this.#state;
     let outcomes = 0;
     for (let row = 0; row < this.rows; row++) {
-      const reached = rows.kind(row) === candidateKind ? this.#reachedItems(row) : null;
-      if (reached === null || isRowStop(reached)) {
+      const reached = rows.kind(row) === candidateKind ? this.#reachedTargets(row) : null;
+      if (reached === null || 'reason' in reached) {
         outcomes += 1;
         continue;
       }
-      for (const item of reached) {
+      const student = rows.get(row, field.studentSourcedId);
+      for (let at = 0; at < reached.items.length; at++) {
         outcomes += 1;
-        if (this.#reach(row, item).kind !== 'result') continue;
-        const student = rows.get(row, field.studentSourcedId);
-        this.#results.reach(this.#indexOf(item), student, row, () => resultIdBytes(item.sourcedId, strings.at(student)));
+        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.itemIndices[at]!, student, row, this.#resultIdBytes);
       }
     }
     return outcomes;
   }
 
   /** Steps 5-7 for a candidate row: the line items it reaches, or why it reaches none. */
-  #reachedItems(row: number): readonly LineItem[] | RowStop {
-    const { rows, strings, terms } = this.#state;
+  #reachedTargets(row: number): ScreenTargets | RowStop {
+    const { rows } = this.#state;
     const group = rows.duplicateGroups.get(row);
     if (group !== undefined && this.#groups[group]?.conflict) return { reason: 'duplicate-conflict', message: this.#groups[group].conflictMessage() };
     const grade = this.#state.gradeOf(row);
     if (grade.kind === 'empty') return { reason: 'no-grade', message: 'the grade is empty' };
     if (grade.kind === 'invalid' || grade.score === null) return { reason: 'invalid-grade', message: grade.message ?? 'the grade is not a number' };
-    const items = this.#itemsOf(row);
-    if (items.length === 0)
-      return { reason: 'no-task', message: this.#targets.noTaskMessage(strings.at(rows.get(row, field.classId)), terms.atOrNull(rows.get(row, field.term))) };
-    return items;
+    const screen = rows.get(row, field.screen);
+    const targets = this.#screenTargets[screen] ?? this.#makeScreenTargets(screen);
+    return targets.stop ?? targets;
   }
 
-  #itemsOf(row: number): readonly LineItem[] {
+  #makeScreenTargets(screenIndex: number): ScreenTargets {
+    const { strings, terms, termRowLines } = this.#state;
+    const screen = this.#state.screens[screenIndex]!;
+    const classSourcedId = strings.at(screen.ids.classId);
+    const term = terms.atOrNull(screen.ids.term);
+    const items = term === null ? this.#targets.forOverallRow(classSourcedId) : this.#targets.forTermRow(classSourcedId, term);
+    const school = strings.at(screen.ids.school);
+    const targets: ScreenTargets = {
+      stop: items.length === 0 ? { reason: 'no-task', message: this.#targets.noTaskMessage(classSourcedId, term) } : null,
+      items,
+      itemIndices: items.map((item) => this.#indexOf(item)),
+      windowOpen: items.map((item) => this.#windowOpen(item, school)),
+      // An overall row on a single-term line item is governed by a term row of its term and class.
+      governingTerm: items.map((item) =>
+        termRowLines && screen.overall && item.termSourcedId !== null && this.#targets.isSingleTermTask(item.taskId) ? terms.find(item.termSourcedId) : none,
+      ),
+    };
+    this.#screenTargets[screenIndex] = targets;
+    return targets;
+  }
+
+  /** Where a candidate row leads at its `at`-th line item: `reachesResult`, `reachesClosedWindow`, or the governing term row's line. */
+  #reach(row: number, targets: ScreenTargets, at: number): number {
+    const term = targets.governingTerm[at]!;
+    if (term !== none) {
+      const { rows, termRowLines } = this.#state;
+      const line = termRowLines?.get(this.#state.idsOf(row).classId, term, rows.get(row, field.studentSourcedId));
+      if (line !== undefined) return line;
+    }
+    return targets.windowOpen[at] ? reachesResult : reachesClosedWindow;
+  }
+
+  #lineItemOutcome(row: number, targets: ScreenTargets, at: number): RowOutcome {
     const { rows, strings, terms } = this.#state;
-    const classSourcedId = strings.at(rows.get(row, field.classId));
-    const term = rows.get(row, field.term);
-    return term === none ? this.#targets.forOverallRow(classSourcedId) : this.#targets.forTermRow(classSourcedId, terms.at(term));
-  }
-
-  #reach(row: number, item: LineItem): Reach {
-    const { rows, strings } = this.#state;
-    const governingLine = this.#governingTermRowLine(row, item);
-    if (governingLine !== undefined) return { kind: 'superseded', governingLine };
-    if (!this.#windowOpen(item, strings.at(rows.get(row, field.school)))) return { kind: 'window-closed' };
-    return { kind: 'result' };
-  }
-
-  /** For an overall row on a single-term line item: the line of the term row that governs it, if any. */
-  #governingTermRowLine(row: number, item: LineItem): number | undefined {
-    const { rows, strings, terms, termRowLines } = this.#state;
-    if (!termRowLines || item.termSourcedId === null) return undefined;
-    if (!this.#state.periodOf(strings.at(rows.get(row, field.period))).overall) return undefined;
-    if (!this.#targets.isSingleTermTask(item.taskId)) return undefined;
-    const term = terms.find(item.termSourcedId);
-    if (term === none) return undefined;
-    return termRowLines.get(rows.get(row, field.classId), term, rows.get(row, field.studentSourcedId));
-  }
-
-  #lineItemOutcome(row: number, item: LineItem): RowOutcome {
-    const { rows, strings, terms } = this.#state;
+    const item = targets.items[at]!;
     const grade = this.#state.gradeOf(row);
     const outcome = this.#rowOutcome(row, 'planned', null, grade);
-    outcome.termSourcedId = item.termSourcedId ?? terms.atOrNull(rows.get(row, field.term));
+    outcome.termSourcedId = item.termSourcedId ?? terms.atOrNull(this.#state.idsOf(row).term);
     outcome.lineItemSourcedId = item.sourcedId;
     outcome.taskId = item.taskId;
     const student = rows.get(row, field.studentSourcedId);
-    const result = this.#results.find(this.#indexOf(item), student);
-    outcome.resultSourcedId = result === undefined ? formatUuid(resultIdBytes(item.sourcedId, strings.at(student))) : formatUuid(this.#results.idBytesOf(result));
-    const reach = this.#reach(row, item);
-    if (reach.kind === 'superseded') return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach.governingLine} governs this line item`);
-    if (reach.kind === 'window-closed') return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
+    const result = this.#results.find(targets.itemIndices[at]!, student);
+    outcome.resultSourcedId = formatUuid(result === undefined ? resultIdBytes(item.sourcedId, strings.at(student)) : this.#results.idBytesOf(result));
+    const reach = this.#reach(row, targets, at);
+    if (reach >= 0) return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach} governs this line item`);
+    if (reach === reachesClosedWindow) return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
     if (result === undefined) throw new Error('GradePlan: a reaching outcome has no result');
     if (this.#results.isConflict(result)) return withOutcome(outcome, 'duplicate-conflict', this.#results.conflictMessage(result, (r) => rows.get(r, field.line)));
     const first = this.#results.firstRowOf(result);
@@ -623,14 +670,15 @@ export class GradePlan {
 
   #rowOutcome(row: number, outcome: RowOutcome['outcome'], message: string | null, grade?: RowGrade): RowOutcome {
     const { rows, strings, terms } = this.#state;
+    const ids = this.#state.idsOf(row);
     return {
       line: rows.get(row, field.line),
       sectionSchoolCode: strings.at(rows.get(row, field.section)),
       studentId: strings.at(rows.get(row, field.student)),
       gradingPeriod: strings.at(rows.get(row, field.period)),
-      classSourcedId: strings.atOrNull(rows.get(row, field.classId)),
-      schoolSourcedId: strings.atOrNull(rows.get(row, field.school)),
-      termSourcedId: terms.atOrNull(rows.get(row, field.term)),
+      classSourcedId: strings.atOrNull(ids.classId),
+      schoolSourcedId: strings.atOrNull(ids.school),
+      termSourcedId: terms.atOrNull(ids.term),
       studentSourcedId: strings.atOrNull(rows.get(row, field.studentSourcedId)),
       lineItemSourcedId: null,
       taskId: null,

@@ -49,7 +49,7 @@ export class ResultTable {
   }
 
   /** `row` reaches (line item, student): the result is made (its ID from `idBytes`) on the first reach. */
-  reach(lineItem: number, student: number, row: number, idBytes: () => Uint8Array): number {
+  reach(lineItem: number, student: number, row: number, idBytes: (lineItem: number, student: number) => Uint8Array): number {
     const found = this.#byTarget.get(lineItem, 0, student);
     if (found === undefined) {
       const index = this.#records.push();
@@ -58,7 +58,7 @@ export class ResultTable {
       this.#records.set(index, field.firstRow, row);
       this.#records.set(index, field.rows, 1);
       this.#state.push(state.open);
-      this.#ids.push(idBytes());
+      this.#ids.push(idBytes(lineItem, student));
       this.#byTarget.set(lineItem, 0, student, index);
       return index;
     }

@@ -2,7 +2,7 @@
  * Deterministic IC result sourcedIds: re-posting the same (line item, student) replaces the result
  * instead of creating a second one (infinite-campus-api.md "Writing a final grade").
  */
-import { hash } from 'node:crypto';
+import { createSHA1 } from 'hash-wasm';
 
 /** RFC 9562 namespace IDs, for tests and for deriving our own namespace. */
 export const DNS_NAMESPACE = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
@@ -28,7 +28,7 @@ export function resultSourcedId(lineItemSourcedId: string, studentSourcedId: str
 }
 
 /** The same ID as 16 bytes, the way a plan of a million results keeps it. */
-export function resultIdBytes(lineItemSourcedId: string, studentSourcedId: string): Buffer {
+export function resultIdBytes(lineItemSourcedId: string, studentSourcedId: string): Uint8Array {
   return uuidV5Bytes(`${lineItemSourcedId}/${studentSourcedId}`, resultNamespaceBytes);
 }
 
@@ -40,19 +40,25 @@ function uuidBytes(uuid: string): Buffer {
 // Parsed once: a plan computes one result ID per (row, line item).
 const resultNamespaceBytes = uuidBytes(RESULT_ID_NAMESPACE);
 
-function uuidV5Bytes(name: string, namespace: Buffer): Buffer {
-  // One reused input buffer: a plan hashes a million names, and a buffer each is garbage to collect.
+// One SHA-1 hasher, reset per name: a plan hashes a million names, and node:crypto's one-shot hash
+// costs about three times as much per short name (bench/: 1.3 s against 0.4 s per million).
+const sha1 = await createSHA1();
+
+function uuidV5Bytes(name: string, namespace: Buffer): Uint8Array {
+  // One reused input buffer: a buffer per name is garbage to collect.
   const longest = namespace.length + 3 * name.length;
   if (longest > nameScratch.length) nameScratch = Buffer.alloc(longest * 2);
   namespace.copy(nameScratch);
   const end = namespace.length + nameScratch.write(name, namespace.length, 'utf8');
-  return versioned(hash('sha1', nameScratch.subarray(0, end), 'buffer'));
+  sha1.init();
+  sha1.update(nameScratch.subarray(0, end));
+  return versioned(sha1.digest('binary'));
 }
 
 let nameScratch = Buffer.alloc(256);
 
 /** Sets the version (5) and variant bits of a SHA-1 digest. */
-function versioned(bytes: Buffer): Buffer {
+function versioned(bytes: Uint8Array): Uint8Array {
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return bytes;
