@@ -12,12 +12,14 @@ import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
 import { GradePlanBuilder } from '../../src/transform/plan-grade-passback.ts';
 import type { LineItem } from '../../src/types.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
-import { planOptions, readPlanInputs, rosterMappingData } from '../plan-inputs.ts';
+import { planOptions, readPlanInputs, rosterMappingData, type PlanInputs } from '../plan-inputs.ts';
 
-answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async ({ file, inputsFile }) => {
-  const inputs = await readPlanInputs(inputsFile);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
+/**
+ * The plan's lookups, built as the pipeline builds them. Only they are returned: like the pipeline,
+ * which drops the roster rows once its lookups are built, the process does not hold the parsed inputs
+ * while the export is read.
+ */
+function planLookups(inputs: PlanInputs) {
   const mappings = makeGradeMappings({ mappingFile: null, roster: rosterMappingData(inputs), identity: null, schoolIdentifiers: new Map() });
   const lineItems = new Map<string, LineItem[]>();
   for (const item of inputs.lineItems) {
@@ -26,7 +28,16 @@ answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async (
     else lineItems.set(item.classSourcedId, [item]);
   }
   const optedIn = new Set(inputs.optedInSections);
-  const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options: planOptions(inputs) });
+  return { mappings, lineItems, optedIn, options: planOptions(inputs) };
+}
+
+answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async ({ file, inputsFile }) => {
+  let inputs: PlanInputs | null = await readPlanInputs(inputsFile);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const { mappings, lineItems, optedIn, options } = planLookups(inputs);
+  inputs = null;
+  const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options });
   for await (const batch of readExportRows(createReadStream(file)).batches()) for (const record of batch) builder.add(record);
   const plan = builder.finish({
     lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],

@@ -88,13 +88,13 @@ class ExportRowStream implements ExportRowReader {
     if (this.#started) throw new Error('readExportRows: the rows can be iterated only once');
     this.#started = true;
     let read = 0;
-    let columns: Map<ExportField, number> | undefined;
+    let columns: ColumnIndices | undefined;
     let headerLength = 0;
     for await (const csvRecords of readCsvRecordBatches(this.input, notCsv)) {
       const records: ExportRecord[] = [];
       for (const { line, fields } of csvRecords) {
         if (columns === undefined) {
-          columns = resolveColumns(fields, this.options.columns);
+          columns = Object.fromEntries(resolveColumns(fields, this.options.columns));
           headerLength = fields.length;
           continue;
         }
@@ -112,14 +112,17 @@ class ExportRowStream implements ExportRowReader {
   }
 }
 
+/** The column of each field the file has (a plain object: read per cell of a million rows). */
+type ColumnIndices = Partial<Record<ExportField, number>>;
+
 /** The trimmed cell of `field`, or undefined when the file has no such column. Module-level: called per cell of a million rows. */
-function cell(fields: readonly string[], columns: ReadonlyMap<ExportField, number>, field: ExportField): string | undefined {
-  const index = columns.get(field);
+function cell(fields: readonly string[], columns: ColumnIndices, field: ExportField): string | undefined {
+  const index = columns[field];
   return index === undefined ? undefined : fields[index]?.trim();
 }
 
 /** Like `cell`, with an empty cell as undefined. */
-function filled(fields: readonly string[], columns: ReadonlyMap<ExportField, number>, field: ExportField): string | undefined {
+function filled(fields: readonly string[], columns: ColumnIndices, field: ExportField): string | undefined {
   const text = cell(fields, columns, field);
   return text === undefined || text === '' ? undefined : text;
 }
@@ -136,7 +139,7 @@ function invalidRecord(line: number, message: string, sectionSchoolCode: string,
   };
 }
 
-function toRecord(line: number, fields: readonly string[], headerLength: number, columns: ReadonlyMap<ExportField, number>): ExportRecord {
+function toRecord(line: number, fields: readonly string[], headerLength: number, columns: ColumnIndices): ExportRecord {
   const sectionSchoolCode = cell(fields, columns, 'sectionSchoolCode') ?? '';
   const studentId = cell(fields, columns, 'studentId') ?? '';
   if (fields.length !== headerLength)

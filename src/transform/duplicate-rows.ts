@@ -56,7 +56,7 @@ export class DuplicateRows {
     return this.#targets;
   }
 
-  /** `memberAt(row)`: a row added before, as the group's message shows it. */
+  /** `memberAt(row)`: a row already in the plan, as the group's message shows it. */
   constructor(private readonly memberAt: (row: number) => DuplicateMember) {}
 
   /**
@@ -64,7 +64,7 @@ export class DuplicateRows {
    * grading period in lower case. Returns the group the row joined, and the row that was first for
    * the target when this row made the group (so it is put in the group too); null for a first row.
    */
-  add(section: number, student: number, periodKey: number, row: number, member: DuplicateMember): { group: number; firstRow: number | null } | null {
+  add(section: number, student: number, periodKey: number, row: number): { group: number; firstRow: number | null } | null {
     const existing = this.#targets.get(section, periodKey, student);
     if (existing === undefined) {
       this.#targets.set(section, periodKey, student, row);
@@ -72,11 +72,11 @@ export class DuplicateRows {
     }
     if (existing < 0) {
       const group = -existing - 1;
-      this.groups[group]?.add(member);
+      this.groups[group]?.add(this.memberAt(row));
       return { group, firstRow: null };
     }
     const group = this.groups.length;
-    this.groups.push(new DuplicateGroup(this.memberAt(existing), member));
+    this.groups.push(new DuplicateGroup(this.memberAt(existing), this.memberAt(row)));
     this.#targets.set(section, periodKey, student, -group - 1);
     return { group, firstRow: existing };
   }

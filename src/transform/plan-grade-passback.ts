@@ -395,7 +395,7 @@ export class GradePlanBuilder {
       this.#classes.add(screen.mapped.classSourcedId);
       screen.classListed = true;
     }
-    const joined = duplicates.add(section, student, screen.periodKey, index, { line: row.line, grade: state.grades[grade]! });
+    const joined = duplicates.add(section, student, screen.periodKey, index);
     if (joined) {
       state.rows.duplicateGroups.set(index, joined.group);
       if (joined.firstRow !== null) state.rows.duplicateGroups.set(joined.firstRow, joined.group);
