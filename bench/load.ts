@@ -2,8 +2,9 @@
  * Load (design "Performance" and "Reliability"): posting keeps `concurrency` requests in flight, and
  * faults cost retries, never results. Real grade passback runs (runPipeline, fresh ledger, so every
  * planned result is sent) against the IC sandbox with a fixed latency L added to every result PUT:
- * - at concurrency 1, 2 and 5, achieved PUT throughput as a share of concurrency / L (the client's
- *   own request events time the span from the first PUT to the last answer);
+ * - at concurrency 1, 2 and 5 (with `concurrency` times the results), achieved PUT throughput as a
+ *   share of concurrency / L (the client's own request events time the span from the first PUT to
+ *   the last answer);
  * - with 10% of PUTs answered 429 or 5xx (Retry-After 0): the extra requests, and what IC holds
  *   afterwards: every planned result exactly once, written once, nothing else.
  *
@@ -18,7 +19,11 @@ export interface LoadOptions {
   latencyMs: number;
   concurrencies: readonly number[];
   runs: number;
-  /** About this many results per run. */
+  /**
+   * About this many results per run at concurrency 1, and `concurrency` times as many above it: every
+   * run then spans the same number of rounds of requests, so the last round's empty slots weigh the
+   * same at every concurrency (200 results at concurrency 5 would lose one round in forty to it).
+   */
   results: number;
   log?: (line: string) => void;
 }
@@ -52,13 +57,12 @@ const faultShare = { rate429: 0.05, rate5xx: 0.05 };
 
 export async function benchLoad(options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => undefined);
-  const size = sizeForRows(options.results);
   const byConcurrency: LoadReport['byConcurrency'] = options.concurrencies.map((concurrency) => ({ concurrency, rounds: [] }));
-  const world = await startBenchWorld({ size, exportSeed: 1 });
-  try {
-    await world.ic.setFaults({ latencyMs: options.latencyMs, only: 'writes' });
-    for (let round = 1; round <= options.runs; round++) {
-      for (const entry of byConcurrency) {
+  for (const entry of byConcurrency) {
+    const world = await startBenchWorld({ size: sizeForRows(options.results * entry.concurrency), exportSeed: 1 });
+    try {
+      await world.ic.setFaults({ latencyMs: options.latencyMs, only: 'writes' });
+      for (let round = 1; round <= options.runs; round++) {
         const run = await runPipelineInChild(await world.spec({ concurrency: entry.concurrency }), { dryRun: false, full: false, trigger: 'cli' });
         const results = run.summary.counts.posted;
         if (results !== run.summary.counts.planned || run.icAttempts.puts !== results) {
@@ -73,9 +77,9 @@ export async function benchLoad(options: LoadOptions): Promise<LoadReport> {
             `${fmt.ratio(efficiency)} of ideal; one PUT ${putMedianMs.toFixed(1)} ms (median)`,
         );
       }
+    } finally {
+      await world.close();
     }
-  } finally {
-    await world.close();
   }
   return { latencyMs: options.latencyMs, byConcurrency, faults: await faultRun(options, log) };
 }
