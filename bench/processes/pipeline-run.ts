@@ -4,6 +4,7 @@
  * requests the client made (and the span from the first result PUT to the last answer), and the
  * process's peak RSS.
  */
+import './heap-as-cli.ts';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { gradePassback } from '../../pipelines/grade-passback.ts';

@@ -4,6 +4,7 @@
  * line items and opt-ins already at hand (no SFTP, IC or store). Every outcome and planned result is
  * derived, as the pipeline does to store and send them; a first run, so there is no ledger to read.
  */
+import './heap-as-cli.ts';
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
