@@ -1,7 +1,8 @@
 /**
  * Extract + read + transform (design "Performance"): throughput against csv-parse alone on the same
  * file, and peak RSS, at several export sizes. Three measurements per round, each in a fresh process:
- * - csv-parse alone on the export file (the yardstick);
+ * - csv-parse alone on the export file (the yardstick), first and last in the round, the faster run
+ *   counting;
  * - read + transform only: the pipeline's reader and plan, inputs at hand;
  * - the real pipeline, `--dry-run`, through runPipeline: SFTP download, read, map, IC line-item reads,
  *   plan, outcomes stored.
@@ -62,15 +63,19 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
       const sizeStarted = performance.now();
       for (let round = 1; round <= options.runs; round++) {
         const roundStarted = performance.now();
-        const csvParse = await runInChild('processes/csv-parse-only.ts', { file }, CsvParseResult);
+        // The yardstick runs first and last, and the faster run counts: the machine slowing down
+        // during one short csv-parse run would otherwise flatter the round's ratios.
+        const csvBefore = await runInChild('processes/csv-parse-only.ts', { file }, CsvParseResult);
         const readTransform = await runInChild('processes/read-transform.ts', { file, inputsFile }, ReadTransformResult);
         const dryRun = await runPipelineInChild(await world.spec(), { dryRun: true, full: false, trigger: 'cli' });
+        const csvAfter = await runInChild('processes/csv-parse-only.ts', { file }, CsvParseResult);
+        const csvParse = csvAfter.wallMs < csvBefore.wallMs ? csvAfter : csvBefore;
         if (csvParse.rows !== result.rows || readTransform.rows !== result.rows || dryRun.summary.counts.rows !== result.rows) {
           throw new Error(`row counts differ: file ${result.rows}, csv-parse ${csvParse.rows}, read+transform ${readTransform.rows}, dry run ${dryRun.summary.counts.rows}`);
         }
         result.rounds.push({ csvParse, readTransform, dryRun });
         log(
-          `  round ${round}: csv-parse ${fmt.seconds(csvParse.wallMs)}, read+transform ${fmt.seconds(readTransform.wallMs)} (${fmt.mib(readTransform.peakRssMiB)}), ` +
+          `  round ${round}: csv-parse ${fmt.seconds(csvBefore.wallMs)} / ${fmt.seconds(csvAfter.wallMs)}, read+transform ${fmt.seconds(readTransform.wallMs)} (${fmt.mib(readTransform.peakRssMiB)}), ` +
             `dry run ${fmt.seconds(dryRun.wallMs)} (${fmt.mib(dryRun.peakRssMiB)})`,
         );
         const roundMs = performance.now() - roundStarted;
