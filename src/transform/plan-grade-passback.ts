@@ -133,20 +133,20 @@ export function planGradePassback(input: GradePlanInput): GradePlanResult {
 
 /** Row kinds: 0 passed screening; otherwise 1 + the index of its skip reason. */
 const candidateKind = 0;
+/** The middle key of a screen in the builder's screen table. */
+const screenKind = { rows: 0, invalidRecords: 1 } as const;
 const skipKind = (reason: GradeSkipReason): number => gradeSkipReasons.indexOf(reason) + 1;
 const none = StringTable.none;
 
 /** A row's fields, as indices into the plan's string tables (`none` for null). */
 const field = {
   line: 0,
-  section: 1,
+  /** Index into the plan's (section, period) screens: the row's section and period, and the IDs they map to. */
+  screen: 1,
   student: 2,
-  period: 3,
-  /** Index into the plan's (section, period) screens, whose mapped IDs the row shares; `none` for an invalid record. */
-  screen: 4,
-  studentSourcedId: 5,
+  studentSourcedId: 3,
   /** A skipped row's message (messages table); a candidate's grade (grades table). */
-  detail: 6,
+  detail: 4,
 } as const;
 type Field = (typeof field)[keyof typeof field];
 
@@ -164,16 +164,14 @@ class RowColumns {
   }
 
   /** A new row, every field written at once (a million rows: one call, not one per field). */
-  push(kind: number, line: number, section: number, student: number, period: number, screen: number, studentSourcedId: number, detail: number): number {
+  push(kind: number, line: number, screen: number, student: number, studentSourcedId: number, detail: number): number {
     this.#kinds.push(kind);
     const row = this.#records.push();
     const values = this.#records.values;
     const at = row * this.#records.width;
     values[at + field.line] = line;
-    values[at + field.section] = section;
-    values[at + field.student] = student;
-    values[at + field.period] = period;
     values[at + field.screen] = screen;
+    values[at + field.student] = student;
     values[at + field.studentSourcedId] = studentSourcedId;
     values[at + field.detail] = detail;
     return row;
@@ -199,6 +197,9 @@ const noIds: IdIndices = { classId: none, school: none, term: none };
 
 /** What screening decides for every row of one (section, period). */
 interface SectionScreen {
+  /** The section school code and the grading period as the rows have them (strings table). */
+  section: number;
+  period: number;
   /** Out of scope, or the section, school or period unmapped. */
   skip: { kind: number; message: number } | null;
   ids: IdIndices;
@@ -272,8 +273,8 @@ class PlanState {
     return this.grades[this.rows.get(row, field.detail)]!;
   }
 
-  pushRow(line: number, kind: number, section: number, student: number, period: number, screen: number, studentSourcedId: number, detail: number, comment = none): number {
-    const row = this.rows.push(kind, line, section, student, period, screen, studentSourcedId, detail);
+  pushRow(line: number, kind: number, screen: number, student: number, studentSourcedId: number, detail: number, comment = none): number {
+    const row = this.rows.push(kind, line, screen, student, studentSourcedId, detail);
     if (comment !== none) this.rows.comments.set(row, comment);
     return row;
   }
@@ -287,14 +288,13 @@ class PlanState {
     };
   }
 
-  /** The (section, period) screen of a row that has one. */
-  screenOf(row: number): SectionScreen | undefined {
-    return this.screens[this.rows.get(row, field.screen)];
+  screenOf(row: number): SectionScreen {
+    return this.screens[this.rows.get(row, field.screen)]!;
   }
 
-  /** A row's class, school and term as indices (`none` for an invalid record). */
+  /** A row's class, school and term as indices (`none` where unmapped, and for an invalid record). */
   idsOf(row: number): IdIndices {
-    return this.screenOf(row)?.ids ?? noIds;
+    return this.screenOf(row).ids;
   }
 }
 
@@ -309,7 +309,7 @@ export class GradePlanBuilder {
   #duplicates: DuplicateRows | null;
   readonly #classes = new Set<string>();
   #candidates = 0;
-  /** (section, 0, period) -> index into the state's screens. */
+  /** (section, 0, period) -> index into the state's screens; (section, 1, period) for invalid records. */
   readonly #sectionScreens = new IndexTripleMap();
 
   constructor(input: GradePlanScreening) {
@@ -357,7 +357,7 @@ export class GradePlanBuilder {
     const scopeMessage =
       record.sectionSchoolCode === undefined ? null : outOfScopeMessage(state.options.scope, record.sectionSchoolCode, state.input.mappings);
     const [kind, message] = scopeMessage === null ? [skipKind('invalid-row'), record.message] : [skipKind('out-of-scope'), scopeMessage];
-    state.pushRow(record.line, kind, section, student, period, none, none, state.messages.index(message));
+    state.pushRow(record.line, kind, this.#invalidRecordScreen(section, period), student, none, state.messages.index(message));
   }
 
   /** Steps 2-4 for one row. A mapped term row is remembered for single-term tasks; a row that passes, for duplicates. */
@@ -370,26 +370,26 @@ export class GradePlanBuilder {
     const screenIndex = this.#screenSection(section, period);
     const screen = state.screens[screenIndex]!;
     if (screen.skip) {
-      state.pushRow(row.line, screen.skip.kind, section, student, period, screenIndex, none, screen.skip.message);
+      state.pushRow(row.line, screen.skip.kind, screenIndex, student, none, screen.skip.message);
       return;
     }
     const studentSourcedId = input.mappings.studentFor(row.studentId, screen.mapped.classSourcedId);
     if (studentSourcedId === null) {
       const unmapped = mapStudent(row.studentId, screen.mapped, input.mappings);
       const message = unmapped.mapped ? '' : unmapped.message;
-      state.pushRow(row.line, skipKind('unmapped-student'), section, student, period, screenIndex, none, state.messages.index(message));
+      state.pushRow(row.line, skipKind('unmapped-student'), screenIndex, student, none, state.messages.index(message));
       return;
     }
     const studentIndex = state.strings.index(studentSourcedId);
     this.#rememberTermRow(screen.ids, studentIndex, row.line);
     if (options.teachersMustOptIn && !screen.optedIn) {
       const message = state.messages.index(notOptedInMessage(row.sectionSchoolCode));
-      state.pushRow(row.line, skipKind('not-opted-in'), section, student, period, screenIndex, studentIndex, message);
+      state.pushRow(row.line, skipKind('not-opted-in'), screenIndex, student, studentIndex, message);
       return;
     }
     const grade = state.gradeIndex(row.grade, row.letterGrade);
     const comment = options.postComments ? state.strings.indexOrNone(row.comment?.trim() || null) : none;
-    const index = state.pushRow(row.line, candidateKind, section, student, period, screenIndex, studentIndex, grade, comment);
+    const index = state.pushRow(row.line, candidateKind, screenIndex, student, studentIndex, grade, comment);
     this.#candidates += 1;
     if (!screen.classListed) {
       this.#classes.add(screen.mapped.classSourcedId);
@@ -407,14 +407,30 @@ export class GradePlanBuilder {
    * of a (section, period). Returns the index of its screen.
    */
   #screenSection(section: number, period: number): number {
-    const found = this.#sectionScreens.get(section, 0, period);
-    if (found !== undefined) return found;
-    const state = this.#state;
-    const { input, options } = state;
-    const sectionSchoolCode = state.strings.at(section);
-    const gradingPeriod = state.strings.at(period);
-    const info = state.periodOf(gradingPeriod);
-    const base = {
+    return this.#sectionScreens.get(section, screenKind.rows, period) ?? this.#addScreen(screenKind.rows, this.#decideScreen(section, period));
+  }
+
+  /** Invalid records keep their section and period in screens of their own, which map nothing. */
+  #invalidRecordScreen(section: number, period: number): number {
+    return (
+      this.#sectionScreens.get(section, screenKind.invalidRecords, period) ??
+      this.#addScreen(screenKind.invalidRecords, { ...this.#unmappedScreen(section, period), skip: null })
+    );
+  }
+
+  #addScreen(kind: number, screen: SectionScreen): number {
+    const index = this.#state.screens.length;
+    this.#state.screens.push(screen);
+    this.#sectionScreens.set(screen.section, kind, screen.period, index);
+    return index;
+  }
+
+  /** A screen before its mapping is known: nothing mapped, not opted in. */
+  #unmappedScreen(section: number, period: number): Omit<SectionScreen, 'skip'> {
+    const info = this.#state.periodOf(this.#state.strings.at(period));
+    return {
+      section,
+      period,
       ids: noIds,
       mapped: { classSourcedId: '', schoolSourcedId: '', termSourcedId: null },
       optedIn: false,
@@ -422,19 +438,20 @@ export class GradePlanBuilder {
       overall: info.overall,
       classListed: false,
     };
-    let screen: SectionScreen;
+  }
+
+  #decideScreen(section: number, period: number): SectionScreen {
+    const state = this.#state;
+    const { input, options } = state;
+    const sectionSchoolCode = state.strings.at(section);
+    const gradingPeriod = state.strings.at(period);
+    const base = this.#unmappedScreen(section, period);
     const scopeMessage = outOfScopeMessage(options.scope, sectionSchoolCode, input.mappings);
-    const mapping = scopeMessage === null ? mapSectionAndPeriod(sectionSchoolCode, gradingPeriod, info.overall, input.mappings) : null;
-    if (scopeMessage !== null) screen = { ...base, skip: { kind: skipKind('out-of-scope'), message: state.messages.index(scopeMessage) } };
-    else if (mapping && !mapping.mapped)
-      screen = { ...base, ids: state.idIndices(mapping.partial), skip: { kind: skipKind(mapping.reason), message: state.messages.index(mapping.message) } };
-    else if (mapping)
-      screen = { ...base, ids: state.idIndices(mapping.ids), mapped: mapping.ids, optedIn: input.isOptedIn(sectionSchoolCode), skip: null };
-    else throw new Error('GradePlanBuilder: a section neither in scope nor out of it');
-    const index = state.screens.length;
-    this.#sectionScreens.set(section, 0, period, index);
-    state.screens.push(screen);
-    return index;
+    if (scopeMessage !== null) return { ...base, skip: { kind: skipKind('out-of-scope'), message: state.messages.index(scopeMessage) } };
+    const mapping = mapSectionAndPeriod(sectionSchoolCode, gradingPeriod, base.overall, input.mappings);
+    if (!mapping.mapped)
+      return { ...base, ids: state.idIndices(mapping.partial), skip: { kind: skipKind(mapping.reason), message: state.messages.index(mapping.message) } };
+    return { ...base, ids: state.idIndices(mapping.ids), mapped: mapping.ids, optedIn: input.isOptedIn(sectionSchoolCode), skip: null };
   }
 
   /**
@@ -670,12 +687,13 @@ export class GradePlan {
 
   #rowOutcome(row: number, outcome: RowOutcome['outcome'], message: string | null, grade?: RowGrade): RowOutcome {
     const { rows, strings, terms } = this.#state;
-    const ids = this.#state.idsOf(row);
+    const screen = this.#state.screenOf(row);
+    const { ids } = screen;
     return {
       line: rows.get(row, field.line),
-      sectionSchoolCode: strings.at(rows.get(row, field.section)),
+      sectionSchoolCode: strings.at(screen.section),
       studentId: strings.at(rows.get(row, field.student)),
-      gradingPeriod: strings.at(rows.get(row, field.period)),
+      gradingPeriod: strings.at(screen.period),
       classSourcedId: strings.atOrNull(ids.classId),
       schoolSourcedId: strings.atOrNull(ids.school),
       termSourcedId: terms.atOrNull(ids.term),
