@@ -572,7 +572,7 @@ export class GradePlan {
         resultSourcedId: formatUuid(this.#results.idBytesOf(result)),
         lineItemSourcedId: this.#items[this.#results.lineItemOf(result)]!.sourcedId,
         classSourcedId: strings.at(this.#state.idsOf(first).classId),
-        studentSourcedId: strings.at(this.#results.studentOf(result)),
+        studentSourcedId: strings.at(rows.get(first, field.studentSourcedId)),
         score: value.score,
         letter: value.letter,
         comment: strings.atOrNull(rows.comments.get(first) ?? none),

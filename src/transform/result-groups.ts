@@ -5,8 +5,9 @@
  * `duplicate-conflict`. On a scheduled run a result equal to what the ledger says was last posted
  * is `unchanged` (for every row pointing to it) and not planned; a full run plans it anyway.
  *
- * Results are kept in columns (indices of the line item, the student and the first row reaching
- * it, and the 16 bytes of its ID), not as an object each.
+ * Results are kept in columns (indices of the line item and the first row reaching it, and the 16
+ * bytes of its ID), not as an object each; the student is the first row's. Only a result that more
+ * than one row reaches has its rows listed and counted.
  */
 import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords } from './compact-columns.ts';
 import { listedRows, listRows } from './list-rows.ts';
@@ -17,17 +18,17 @@ export interface ResultValue {
 }
 
 const state = { open: 0, conflict: 1, unchanged: 2 } as const;
-const field = { lineItem: 0, student: 1, firstRow: 2, rows: 3 } as const;
+const field = { lineItem: 0, firstRow: 1 } as const;
 
 export class ResultTable {
   /** (line item, 0, student) -> result. */
   readonly #byTarget: IndexTripleMap;
-  /** Per result: line item, student, the first row reaching it, how many rows reach it. */
+  /** Per result: line item, and the first row reaching it. */
   readonly #records: IntRecords;
   readonly #state = new ByteColumn();
   readonly #ids: BytesColumn;
-  /** The first few rows of each result reached by more than one row, for the conflict message. */
-  readonly #listed = new Map<number, number[]>();
+  /** For each result reached by more than one row: how many, and the first few for the conflict message. */
+  readonly #shared = new Map<number, { rows: number; listed: number[] }>();
 
   /**
    * `valueOf(row)`: the score and letter a row gives. `expected`: results to make room for at first.
@@ -40,7 +41,7 @@ export class ResultTable {
   ) {
     if (table.size !== 0) throw new Error('ResultTable: the table must be empty');
     this.#byTarget = table;
-    this.#records = new IntRecords(4, expected);
+    this.#records = new IntRecords(2, expected);
     this.#ids = new BytesColumn(16, expected);
   }
 
@@ -54,22 +55,20 @@ export class ResultTable {
     if (found === undefined) {
       const index = this.#records.push();
       this.#records.set(index, field.lineItem, lineItem);
-      this.#records.set(index, field.student, student);
       this.#records.set(index, field.firstRow, row);
-      this.#records.set(index, field.rows, 1);
       this.#state.push(state.open);
       this.#ids.push(idBytes(lineItem, student));
       this.#byTarget.set(lineItem, 0, student, index);
       return index;
     }
     const first = this.firstRowOf(found);
-    this.#records.set(found, field.rows, this.rowsOf(found) + 1);
-    let listed = this.#listed.get(found);
-    if (!listed) {
-      listed = [first];
-      this.#listed.set(found, listed);
+    let shared = this.#shared.get(found);
+    if (!shared) {
+      shared = { rows: 1, listed: [first] };
+      this.#shared.set(found, shared);
     }
-    if (listed.length < listedRows) listed.push(row);
+    shared.rows += 1;
+    if (shared.listed.length < listedRows) shared.listed.push(row);
     const a = this.valueOf(first);
     const b = this.valueOf(row);
     if (a.score !== b.score || a.letter !== b.letter) this.#state.set(found, state.conflict);
@@ -85,17 +84,13 @@ export class ResultTable {
     return this.#records.get(result, field.lineItem);
   }
 
-  studentOf(result: number): number {
-    return this.#records.get(result, field.student);
-  }
-
   firstRowOf(result: number): number {
     return this.#records.get(result, field.firstRow);
   }
 
   /** How many row outcomes point to the result. */
   rowsOf(result: number): number {
-    return this.#records.get(result, field.rows);
+    return this.#shared.get(result)?.rows ?? 1;
   }
 
   idBytesOf(result: number): Uint8Array {
@@ -116,7 +111,7 @@ export class ResultTable {
   }
 
   conflictMessage(result: number, lineOf: (row: number) => number): string {
-    const listed = this.#listed.get(result) ?? [this.firstRowOf(result)];
+    const listed = this.#shared.get(result)?.listed ?? [this.firstRowOf(result)];
     const shown = listed.map((row) => {
       const value = this.valueOf(row);
       return `line ${lineOf(row)} (${value.letter === null ? value.score : `${value.score} / ${value.letter}`})`;
