@@ -138,7 +138,7 @@ const screenKind = { rows: 0, invalidRecords: 1 } as const;
 const skipKind = (reason: GradeSkipReason): number => gradeSkipReasons.indexOf(reason) + 1;
 const none = StringTable.none;
 
-/** A row's fields, as indices into the plan's string tables (`none` for null). */
+/** A row's fields: its line, and indices into the plan's tables (`none` for null). */
 const field = {
   line: 0,
   /** Index into the plan's (section, period) screens: the row's section and period, and the IDs they map to. */
