@@ -120,14 +120,3 @@ export function makeGradeMappings(sources: GradeMappingSources): GradeMappings {
     },
   };
 }
-
-/** Student enrollments as the class -> students lookup `RosterMappingData` holds. */
-export function groupStudentsByClass(enrollments: Iterable<{ classSourcedId: string; userSourcedId: string }>): Map<string, Set<string>> {
-  const byClass = new Map<string, Set<string>>();
-  for (const e of enrollments) {
-    const students = byClass.get(e.classSourcedId);
-    if (students) students.add(e.userSourcedId);
-    else byClass.set(e.classSourcedId, new Set([e.userSourcedId]));
-  }
-  return byClass;
-}

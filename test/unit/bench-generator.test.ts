@@ -12,7 +12,8 @@ import {
 } from '../../bench/generate-district.ts';
 import { IcDataset } from '../../sandbox/ic/dataset.ts';
 import { readExportRows, type ExportRecord } from '../../src/extract/read-export-rows.ts';
-import { groupStudentsByClass, makeGradeMappings } from '../../src/transform/grade-mappings.ts';
+import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
+import { groupStudentsByClass } from '../helpers/grade-mappings.ts';
 import { planGradePassback } from '../../src/transform/plan-grade-passback.ts';
 import type { ExportRow, LineItem } from '../../src/types.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupStudentsByClass, makeGradeMappings, type GradeMappingSources, type RosterMappingData } from '../../src/transform/grade-mappings.ts';
+import { makeGradeMappings, type GradeMappingSources, type RosterMappingData } from '../../src/transform/grade-mappings.ts';
+import { groupStudentsByClass } from '../helpers/grade-mappings.ts';
 
 const roster: RosterMappingData = {
   classes: [
