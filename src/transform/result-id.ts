@@ -45,17 +45,12 @@ const resultNamespaceBytes = uuidBytes(RESULT_ID_NAMESPACE);
 const sha1 = await createSHA1();
 
 function uuidV5Bytes(name: string, namespace: Buffer): Uint8Array {
-  // One reused input buffer: a buffer per name is garbage to collect.
-  const longest = namespace.length + 3 * name.length;
-  if (longest > nameScratch.length) nameScratch = Buffer.alloc(longest * 2);
-  namespace.copy(nameScratch);
-  const end = namespace.length + nameScratch.write(name, namespace.length, 'utf8');
+  // The hasher takes the namespace's bytes and the name (as UTF-8) in turn: no buffer per name.
   sha1.init();
-  sha1.update(nameScratch.subarray(0, end));
+  sha1.update(namespace);
+  sha1.update(name);
   return versioned(sha1.digest('binary'));
 }
-
-let nameScratch = Buffer.alloc(256);
 
 /** Sets the version (5) and variant bits of a SHA-1 digest. */
 function versioned(bytes: Uint8Array): Uint8Array {
