@@ -483,9 +483,8 @@ interface RowStop {
 interface ScreenTargets {
   /** `no-task` when the rows reach no line item. */
   stop: RowStop | null;
-  items: readonly LineItem[];
-  /** Per item: its index in the plan's line items. */
-  itemIndices: readonly number[];
+  /** The line items, as indices into the plan's line items. */
+  items: readonly number[];
   windowOpen: readonly boolean[];
   /** Per item: the term (terms table) whose term row governs an overall row on it, or `none`. */
   governingTerm: readonly number[];
@@ -611,7 +610,7 @@ export class GradePlan {
       const student = rows.get(row, field.studentSourcedId);
       for (let at = 0; at < reached.items.length; at++) {
         outcomes += 1;
-        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.itemIndices[at]!, student, row, this.#resultIdBytes);
+        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.items[at]!, student, row, this.#resultIdBytes);
       }
     }
     return outcomes;
@@ -639,8 +638,7 @@ export class GradePlan {
     const school = strings.at(screen.ids.school);
     const targets: ScreenTargets = {
       stop: items.length === 0 ? { reason: 'no-task', message: this.#targets.noTaskMessage(classSourcedId, term) } : null,
-      items,
-      itemIndices: items.map((item) => this.#indexOf(item)),
+      items: items.map((item) => this.#indexOf(item)),
       windowOpen: items.map((item) => this.#windowOpen(item, school)),
       // An overall row on a single-term line item is governed by a term row of its term and class.
       governingTerm: items.map((item) =>
@@ -664,14 +662,14 @@ export class GradePlan {
 
   #lineItemOutcome(row: number, targets: ScreenTargets, at: number): RowOutcome {
     const { rows, strings, terms } = this.#state;
-    const item = targets.items[at]!;
+    const item = this.#items[targets.items[at]!]!;
     const grade = this.#state.gradeOf(row);
     const outcome = this.#rowOutcome(row, 'planned', null, grade);
     outcome.termSourcedId = item.termSourcedId ?? terms.atOrNull(this.#state.idsOf(row).term);
     outcome.lineItemSourcedId = item.sourcedId;
     outcome.taskId = item.taskId;
     const student = rows.get(row, field.studentSourcedId);
-    const result = this.#results.find(targets.itemIndices[at]!, student);
+    const result = this.#results.find(targets.items[at]!, student);
     outcome.resultSourcedId = formatUuid(result === undefined ? resultIdBytes(item.sourcedId, strings.at(student)) : this.#results.idBytesOf(result));
     const reach = this.#reach(row, targets, at);
     if (reach >= 0) return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach} governs this line item`);
