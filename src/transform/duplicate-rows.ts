@@ -12,7 +12,6 @@ import { IndexTripleMap } from './compact-columns.ts';
 import { listedRows, listRows } from './list-rows.ts';
 import { describeGrade, sameGrade, type RowGrade } from './row-grade.ts';
 
-
 export class DuplicateGroup {
   /** The first few members, for the message. */
   readonly listed: DuplicateMember[];
