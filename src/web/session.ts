@@ -66,13 +66,18 @@ export function loadSession(deps: SessionDeps) {
   };
 }
 
-function setSessionCookie(deps: SessionDeps, reply: FastifyReply, session: WebSession): void {
+/**
+ * The cookie lasts as long as the session, counted by the browser from when it gets the cookie
+ * (Max-Age, not an Expires date): a browser whose clock differs from the server's, or a demo whose
+ * clock starts at the fixture's moment, would otherwise drop the cookie at once.
+ */
+function setSessionCookie(deps: SessionDeps, reply: FastifyReply, session: WebSession, ttlMs: number): void {
   reply.setCookie(sessionCookie, session.id, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: deps.config.web?.publicUrl?.startsWith('https:') === true,
-    expires: new Date(session.expiresAt),
+    maxAge: ttlMs / 1000,
   });
 }
 
@@ -86,7 +91,7 @@ export async function ensureSession(deps: SessionDeps, request: FastifyRequest, 
   const now = deps.now();
   await deleteExpiredSessions(deps.store, now);
   const session = await createSession(deps.store, { email: null, now, ttlMs: visitorTtlMs });
-  setSessionCookie(deps, reply, session);
+  setSessionCookie(deps, reply, session, visitorTtlMs);
   request.webSession = session;
   return session;
 }
@@ -94,7 +99,7 @@ export async function ensureSession(deps: SessionDeps, request: FastifyRequest, 
 /** Starts a new signed-in session (a new ID: a session known before sign-in is never promoted). */
 export async function startSignedInSession(deps: SessionDeps, reply: FastifyReply, email: string): Promise<WebSession> {
   const session = await createSession(deps.store, { email, now: deps.now(), ttlMs: signedInTtlMs });
-  setSessionCookie(deps, reply, session);
+  setSessionCookie(deps, reply, session, signedInTtlMs);
   return session;
 }
 

@@ -66,6 +66,9 @@ describe.each(storeKinds)('sign-in on %s', (kind) => {
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).not.toMatch(/Secure/i);
+    // A lifetime the browser counts from its own clock (2 hours to fill the form), not a server date.
+    expect(setCookie).toMatch(/Max-Age=7200/);
+    expect(setCookie).not.toMatch(/Expires=/i);
   });
 
   it('answers known and unknown addresses alike, and mails a link only to the known ones', async () => {
@@ -119,6 +122,7 @@ describe.each(storeKinds)('sign-in on %s', (kind) => {
     const setCookie = String(used.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Max-Age=43200/);
 
     expect((await client.get('/teacher')).status).toBe(200);
     // The session known before sign-in was not promoted: it opens nothing now.
