@@ -48,6 +48,19 @@ export interface SftpSandbox {
   close(): Promise<void>;
 }
 
+/**
+ * A new ed25519 private key in OpenSSH format. ssh2's generator drops a leading zero byte of the
+ * public key, so about one key in 256 is one its own parser refuses (mscdex/ssh2 issue 1513): such
+ * a key is drawn again.
+ */
+export function generateEd25519Key(): string {
+  for (let attempt = 1; attempt <= 16; attempt++) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
+  throw new Error('SFTP sandbox: could not generate a readable ed25519 key');
+}
+
 function parseKeyOrThrow(key: string, what: string): ParsedKey {
   const parsed = ssh2.utils.parseKey(key);
   if (parsed instanceof Error) throw new Error(`SFTP sandbox: cannot read the ${what}: ${parsed.message}`);
@@ -80,7 +93,7 @@ function authenticate(ctx: AuthContext, options: SftpSandboxOptions, clientKey: 
 }
 
 export async function startSftpSandbox(options: SftpSandboxOptions): Promise<SftpSandbox> {
-  const hostKey = options.hostKey ?? ssh2.utils.generateKeyPairSync('ed25519').private;
+  const hostKey = options.hostKey ?? generateEd25519Key();
   const hostKeySha256 = `SHA256:${createHash('sha256')
     .update(parseKeyOrThrow(hostKey, 'host key').getPublicSSH())
     .digest('base64')

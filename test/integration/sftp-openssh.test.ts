@@ -5,12 +5,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpConfig } from '../../src/config/schema.ts';
 import { Secret } from '../../src/config/secret.ts';
 import { remedies } from '../../src/errors.ts';
 import { checkSftp, fetchExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
+import { generateEd25519Key } from '../../sandbox/sftp/server.ts';
 import { gradebridgeFailure } from '../helpers/sftp.ts';
 import { startOpenSshSftp, type OpenSshSftp } from '../helpers/sshd.ts';
 
@@ -170,7 +170,7 @@ describe('extract against OpenSSH', () => {
   });
 
   it('refuses a key the server does not know with SFTP_AUTH_FAILED', async () => {
-    const stranger = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const stranger = generateEd25519Key();
     const error = await gradebridgeFailure(checkSftp(config({ privateKey: new Secret(stranger, 'test') })));
     expect(error.code).toBe('SFTP_AUTH_FAILED');
     expect(error.message).toContain(sshd.username);
