@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExportFileError, GradebridgeError, remedies } from '../src/errors.ts';
+import { ownCopy } from '../src/own-copy.ts';
 import { fetchExport } from '../src/extract/fetch-export.ts';
 import { readExportRows } from '../src/extract/read-export-rows.ts';
 import { readMappingFile } from '../src/extract/read-mapping-file.ts';
@@ -204,7 +205,7 @@ async function readGradeMappings(
 async function readSections(localPath: string, grades: GradePassbackConfig): Promise<Set<string>> {
   const sections = new Set<string>();
   for await (const batch of readExportRows(createReadStream(localPath), { columns: grades.columns }).batches()) {
-    for (const record of batch) if (record.kind === 'row') sections.add(record.row.sectionSchoolCode);
+    for (const record of batch) if (record.kind === 'row' && !sections.has(record.row.sectionSchoolCode)) sections.add(ownCopy(record.row.sectionSchoolCode));
   }
   return sections;
 }

@@ -1,12 +1,13 @@
 /**
- * Streams CSV records with the file line each starts on. Bytes must be UTF-8 (a BOM is fine):
- * csv-parse would silently replace bad bytes, so they are checked before it sees them.
- * csv-parse counts a CRLF inside a quoted field as two lines, so lines are counted here: a record
- * starts on the line after the previous one ended, and spans one line more per newline it holds.
+ * Streams CSV records with the file line each starts on. Bytes must be UTF-8 (a BOM is fine): they
+ * are checked and decoded here, whole characters at a time, so the parser only ever sees text.
+ * Parsing is papaparse's: on an auto-export it reads 2.3 to 3.4 times as fast as csv-parse (bench/).
+ * Lines are counted here, so a CRLF inside a quoted field counts once: a record starts on the line
+ * after the previous one ended, and spans one line more per newline it holds.
  */
 import { isUtf8 } from 'node:buffer';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { CsvError, parse, type Parser } from 'csv-parse';
+import Papa, { type ParseError, type ParseResult } from 'papaparse';
 
 export interface CsvRecord {
   /** The file line where the record starts (1 for the first line). */
@@ -16,6 +17,21 @@ export interface CsvRecord {
 
 /** Builds the error thrown when the input is not UTF-8 CSV; the caller picks the code. */
 export type NotCsvError = (detail: string) => Error;
+
+/**
+ * No record of an export or mapping file comes near this many characters. A quote never closed
+ * makes the parser carry the rest of the file as one record, re-read with every chunk; past this,
+ * the read stops instead of going on for minutes.
+ */
+const longestRecord = 1 << 20;
+
+/** Records handed over at once (one await per batch, not per record, matters at a million records). */
+const batchSize = 512;
+/**
+ * Batches read ahead before the text is paused. Reading resumes while half are still waiting, so
+ * the next chunk of the file is read while they are taken, and the reader never waits on the disk.
+ */
+const batchesAhead = 4;
 
 /** Index where an incomplete multi-byte sequence at the end of `bytes` begins (bytes.length if none). */
 function incompleteTailStart(bytes: Buffer): number {
@@ -35,13 +51,14 @@ function countNewlines(bytes: Buffer, end = bytes.length): number {
   return count;
 }
 
-/** Passes bytes through unchanged, failing on the first byte that is not UTF-8 text. */
-class Utf8Guard extends Transform {
+/** Bytes in, text out (whole characters, without a leading BOM), failing on the first byte that is not UTF-8 text. */
+class Utf8Text extends Transform {
   #carry: Buffer = Buffer.alloc(0);
   #linesBefore = 0;
+  #atStart = true;
 
   constructor(private readonly notCsv: NotCsvError) {
-    super();
+    super({ readableObjectMode: true });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -64,7 +81,13 @@ class Utf8Guard extends Transform {
     }
     this.#linesBefore += countNewlines(complete);
     this.#carry = Buffer.from(bytes.subarray(cut));
-    done(null, complete);
+    let text = complete.toString('utf8');
+    if (this.#atStart && text.length > 0) {
+      this.#atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.length > 0) this.push(text);
+    done();
   }
 
   override _flush(done: TransformCallback): void {
@@ -87,85 +110,121 @@ function isBlankLine(fields: readonly string[]): boolean {
   return fields.length === 1 && (fields[0] ?? '').trim() === '';
 }
 
+function quoteProblem(error: ParseError, line: number): string {
+  return error.code === 'MissingQuotes'
+    ? `a quoted field starting on line ${line} is never closed`
+    : `line ${line} cannot be read as CSV (${error.message.toLowerCase()})`;
+}
+
 /**
- * csv-parse records, a batch at a time (one await per batch, not per record, matters at a million
- * records). Unlike a stream's own iterator, every record parsed before an error is handed over
- * before the error is thrown, so the error can name the right line.
+ * Numbers the parser's records by line and queues them in batches, pausing the text while enough
+ * wait to be taken. A quoting error stops the read after the records before it.
  */
-async function* parsedBatches(parser: Parser, highWaterMark = 512): AsyncGenerator<string[][]> {
-  let queue: string[][] = [];
-  let failure: unknown;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  // The reader is woken for a full batch (or the end), not for every record.
-  parser.on('data', (record: string[]) => {
-    queue.push(record);
-    if (queue.length >= highWaterMark) {
-      parser.pause();
-      notify();
-    }
-  });
-  parser.on('error', (error: unknown) => {
-    failure ??= error;
-    notify();
-  });
-  parser.on('end', () => {
-    ended = true;
-    notify();
-  });
-  parser.on('close', () => {
-    if (!ended) failure ??= new Error('the CSV input closed before its end');
-    notify();
-  });
-  for (;;) {
-    if (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      if (parser.isPaused()) parser.resume();
-      yield batch;
-      continue;
-    }
-    if (failure !== undefined) throw failure;
-    if (ended) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
+class RecordQueue {
+  batches: CsvRecord[][] = [];
+  failure: unknown;
+  ended = false;
+  #current: CsvRecord[] = [];
+  #line = 1;
+  #charsRead = 0;
+  #wake: (() => void) | undefined;
+
+  constructor(
+    private readonly text: Utf8Text,
+    private readonly notCsv: NotCsvError,
+  ) {
+    // Registered before the parser's own listener, so a chunk is counted before it is parsed.
+    text.on('data', (chunk: string) => {
+      this.#charsRead += chunk.length;
     });
+  }
+
+  take(chunk: ParseResult<string[]>): void {
+    const firstError = chunk.errors[0];
+    const rows = firstError ? Math.min(firstError.row ?? 0, chunk.data.length) : chunk.data.length;
+    for (let i = 0; i < rows; i++) {
+      const fields = chunk.data[i]!;
+      const start = this.#line;
+      this.#line += 1 + newlinesIn(fields);
+      if (isBlankLine(fields)) continue;
+      this.#current.push({ line: start, fields });
+      if (this.#current.length === batchSize) this.#handOver();
+    }
+    if (firstError) this.fail(this.notCsv(quoteProblem(firstError, this.#line)));
+    else if (this.#charsRead - chunk.meta.cursor > longestRecord) {
+      this.fail(this.notCsv(`the record starting on line ${this.#line} runs past ${longestRecord / 2 ** 20} MiB: a quoted field in it is probably never closed`));
+    } else if (this.batches.length >= batchesAhead && !this.text.isPaused()) this.text.pause();
+  }
+
+  end(): void {
+    this.#handOver();
+    this.ended = true;
+    this.#notify();
+  }
+
+  fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.#handOver();
+    this.failure = error;
+    this.text.destroy();
+    this.#notify();
+  }
+
+  /** The next batch, resuming the text when few are left waiting. */
+  next(): CsvRecord[] | undefined {
+    const batch = this.batches.shift();
+    if (this.batches.length <= batchesAhead / 2 && this.failure === undefined && !this.ended && this.text.isPaused()) this.text.resume();
+    return batch;
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  #handOver(): void {
+    if (this.#current.length === 0) return;
+    this.batches.push(this.#current);
+    this.#current = [];
+    this.#notify();
+  }
+
+  #notify(): void {
+    this.#wake?.();
+    this.#wake = undefined;
   }
 }
 
 /**
- * Yields every non-blank record, the header included, in batches. Throws `notCsv(...)` for bytes
- * that are not UTF-8 text or quoting csv-parse cannot read (such as a quote never closed).
+ * Yields every non-blank record, the header included, in batches. Every record read before an error
+ * is handed over before the error is thrown. Throws `notCsv(...)` for bytes that are not UTF-8 text
+ * and for quoting the parser cannot read (a quote never closed, text after a closing quote).
  */
 export async function* readCsvRecordBatches(input: NodeJS.ReadableStream, notCsv: NotCsvError): AsyncGenerator<CsvRecord[]> {
-  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true });
-  pipeline(input, new Utf8Guard(notCsv), parser, () => undefined);
-  let line = 1;
+  const text = new Utf8Text(notCsv);
+  const queue = new RecordQueue(text, notCsv);
+  pipeline(input, text, () => undefined);
+  Papa.parse<string[]>(text, {
+    delimiter: ',',
+    quoteChar: '"',
+    chunk: (chunk) => queue.take(chunk),
+    complete: () => queue.end(),
+    error: (error: Error) => queue.fail(error),
+  });
   try {
-    for await (const batch of parsedBatches(parser)) {
-      const records: CsvRecord[] = [];
-      for (const fields of batch) {
-        const start = line;
-        line += 1 + newlinesIn(fields);
-        if (!isBlankLine(fields)) records.push({ line: start, fields });
+    for (;;) {
+      const batch = queue.next();
+      if (batch) {
+        yield batch;
+        continue;
       }
-      yield records;
+      if (queue.failure !== undefined) throw queue.failure;
+      if (queue.ended) return;
+      await queue.wait();
     }
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const detail =
-        error.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? `a quoted field starting on line ${line} is never closed`
-          : `line ${line} cannot be read as CSV (${error.message})`;
-      throw notCsv(detail);
-    }
-    throw error;
   } finally {
-    parser.destroy();
+    text.destroy();
   }
 }
 

@@ -3,6 +3,7 @@
  * where an object per row costs a hundred), strings held once and named by index, and maps keyed
  * by numbers instead of built strings.
  */
+import { ownCopy } from '../own-copy.ts';
 
 /** Small codes (0-255) in a Uint8Array that grows as values are pushed. */
 export class ByteColumn {
@@ -105,7 +106,10 @@ export class BytesColumn {
   }
 }
 
-/** Each distinct string once, named by a dense index; `none` (-1) stands for null. */
+/**
+ * Each distinct string once, named by a dense index; `none` (-1) stands for null. The table keeps its
+ * own copy of each, so a string cut from a chunk of the export does not keep the chunk alive.
+ */
 export class StringTable {
   static readonly none = -1;
   readonly #indexOf = new Map<string, number>();
@@ -118,9 +122,10 @@ export class StringTable {
   index(value: string): number {
     let found = this.#indexOf.get(value);
     if (found === undefined) {
+      const copy = ownCopy(value);
       found = this.#values.length;
-      this.#values.push(value);
-      this.#indexOf.set(value, found);
+      this.#values.push(copy);
+      this.#indexOf.set(copy, found);
     }
     return found;
   }
@@ -173,6 +178,24 @@ export class IndexTripleMap {
   }
 
   set(a: number, b: number, c: number, value: number): void {
+    const at = this.#slotFor(a, b, c);
+    this.#slots[at + 3] = value;
+  }
+
+  /**
+   * The value (a, b, c) holds, left as it is; or, when absent, adds it with `value` and returns
+   * undefined. One probe where `get` then `set` take two.
+   */
+  getOrAdd(a: number, b: number, c: number, value: number): number | undefined {
+    const size = this.#size;
+    const at = this.#slotFor(a, b, c);
+    if (this.#size === size) return this.#slots[at + 3];
+    this.#slots[at + 3] = value;
+    return undefined;
+  }
+
+  /** Index in `#slots` of the slot holding (a, b, c), the keys written into an empty one if absent. */
+  #slotFor(a: number, b: number, c: number): number {
     if (a < 0 || b < 0 || c < 0) throw new RangeError(`IndexTripleMap: indices must be 0 or more (${a}, ${b}, ${c})`);
     // Grown at three quarters full, so a probe soon meets an empty slot.
     if ((this.#size + 1) * 4 > this.#capacity * 3) this.#grow();
@@ -184,7 +207,7 @@ export class IndexTripleMap {
       slots[at + 2] = c;
       this.#size++;
     }
-    slots[at + 3] = value;
+    return at;
   }
 
   /** The slot holding (a, b, c), or the empty slot where it would go (linear probing). */
@@ -213,7 +236,12 @@ export class IndexTripleMap {
       const c = old[from + 2]!;
       let slot = mixIndices(a, b, c) & mask;
       while (slots[slot * 4] !== IndexTripleMap.#empty) slot = (slot + 1) & mask;
-      slots.set(old.subarray(from, from + 4), slot * 4);
+      // Four stores: a subarray view per entry would cost more than the copy.
+      const to = slot * 4;
+      slots[to] = a;
+      slots[to + 1] = b;
+      slots[to + 2] = c;
+      slots[to + 3] = old[from + 3]!;
     }
     this.#slots = slots;
   }

@@ -64,11 +64,8 @@ export class DuplicateRows {
    * the target when this row made the group (so it is put in the group too); null for a first row.
    */
   add(section: number, student: number, periodKey: number, row: number): { group: number; firstRow: number | null } | null {
-    const existing = this.#targets.get(section, periodKey, student);
-    if (existing === undefined) {
-      this.#targets.set(section, periodKey, student, row);
-      return null;
-    }
+    const existing = this.#targets.getOrAdd(section, periodKey, student, row);
+    if (existing === undefined) return null;
     if (existing < 0) {
       const group = -existing - 1;
       this.groups[group]?.add(this.memberAt(row));

@@ -23,6 +23,7 @@
  * at all: `GradePlan.outcomes()` derives them again, in file order, as the caller stores them.
  */
 import { gradeSkipReasons, type ExportRecord, type ExportRow, type GradeSkipReason, type InvalidRecord, type LineItem, type PlannedResult } from '../types.ts';
+import { ownCopy } from '../own-copy.ts';
 import { ByteColumn, IndexTripleMap, IntRecords, StringTable } from './compact-columns.ts';
 import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
@@ -248,13 +249,14 @@ class PlanState {
     let byLetter = this.#gradeIndex.get(grade);
     if (!byLetter) {
       byLetter = new Map();
-      this.#gradeIndex.set(grade, byLetter);
+      this.#gradeIndex.set(ownCopy(grade), byLetter);
     }
     let index = byLetter.get(letterKey);
     if (index === undefined) {
+      const letter = letterGrade === undefined ? undefined : ownCopy(letterGrade);
       index = this.grades.length;
-      this.grades.push(readRowGrade(grade, letterGrade, this.gradeOptions));
-      byLetter.set(letterKey, index);
+      this.grades.push(readRowGrade(ownCopy(grade), letter, this.gradeOptions));
+      byLetter.set(letter ?? '', index);
     }
     return index;
   }

@@ -51,14 +51,13 @@ export class ResultTable {
 
   /** `row` reaches (line item, student): the result is made (its ID from `idBytes`) on the first reach. */
   reach(lineItem: number, student: number, row: number, idBytes: (lineItem: number, student: number) => Uint8Array): number {
-    const found = this.#byTarget.get(lineItem, 0, student);
+    const found = this.#byTarget.getOrAdd(lineItem, 0, student, this.#records.length);
     if (found === undefined) {
       const index = this.#records.push();
       this.#records.set(index, field.lineItem, lineItem);
       this.#records.set(index, field.firstRow, row);
       this.#state.push(state.open);
       this.#ids.push(idBytes(lineItem, student));
-      this.#byTarget.set(lineItem, 0, student, index);
       return index;
     }
     const first = this.firstRowOf(found);

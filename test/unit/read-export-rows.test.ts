@@ -248,6 +248,12 @@ describe('readExportRows: files that stop the run', () => {
       code: 'EXPORT_NOT_CSV',
       message: /quoted field starting on line 3 is never closed/,
     },
+    {
+      why: 'text after a closing quote',
+      content: `${header}\nS1,U1,Q1,90,,,\nS1,"U2"x,Q1,90,,,\nS1,U3,Q1,90,,,\n`,
+      code: 'EXPORT_NOT_CSV',
+      message: /line 3 cannot be read as CSV \(trailing quote on quoted field is malformed\)/,
+    },
   ];
 
   for (const { why, content, code, message } of stops) {
@@ -258,6 +264,23 @@ describe('readExportRows: files that stop the run', () => {
       if (message) expect((error as ExportFileError).message).toMatch(message);
     });
   }
+
+  it('stops on a quote never closed near the start of a large file without carrying the rest along', async () => {
+    let produced = 0;
+    function* chunks() {
+      yield `${header}\nS1,U1,Q1,90,,,\nS1,U2,Q1,"90,,,\n`;
+      for (let chunk = 0; chunk < 400; chunk++) {
+        produced++;
+        yield Array.from({ length: 1000 }, (_, i) => `S1,U${chunk}-${i},Q1,90,,,\n`).join('');
+      }
+    }
+    const { error, yielded } = await failure(Readable.from(chunks()));
+    expect((error as ExportFileError).code).toBe('EXPORT_NOT_CSV');
+    expect((error as ExportFileError).message).toMatch(/the record starting on line 3 runs past 1 MiB: a quoted field in it is probably never closed/);
+    expect(yielded).toBe(1);
+    // About 20 KiB a chunk: the read stops after 1 MiB of it, not at the end of 8 MiB.
+    expect(produced).toBeLessThan(100);
+  });
 
   it('finds invalid UTF-8 deep in a file read in small chunks, with its line', async () => {
     const good = Array.from({ length: 500 }, (_, i) => `S1,U${i},Q1,90,,,`).join('\n');

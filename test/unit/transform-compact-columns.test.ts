@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords, StringTable } from '../../src/transform/compact-columns.ts';
 
@@ -26,6 +28,16 @@ describe('IndexTripleMap', () => {
     map.set(1, 2, 3, -5);
     expect(map.size).toBe(1);
     expect(map.get(1, 2, 3)).toBe(-5);
+  });
+
+  it('getOrAdd returns what a key holds and leaves it, or adds the key with the value given', () => {
+    const map = new IndexTripleMap();
+    for (let i = 0; i < 5_000; i++) expect(map.getOrAdd(i, i % 7, 3, i * 2)).toBeUndefined();
+    expect(map.size).toBe(5_000);
+    for (let i = 0; i < 5_000; i++) expect(map.getOrAdd(i, i % 7, 3, -1)).toBe(i * 2);
+    expect(map.size).toBe(5_000);
+    expect(map.get(4_999, 4_999 % 7, 3)).toBe(9_998);
+    expect(() => map.getOrAdd(0, -1, 0, 0)).toThrow(RangeError);
   });
 
   it('clear empties it for reuse: old keys are gone, new ones are kept', () => {
@@ -78,5 +90,19 @@ describe('columns', () => {
     expect(table.at(1)).toBe('b');
     expect(table.size).toBe(2);
     expect([table.find('b'), table.find('c'), table.size]).toEqual([1, StringTable.none, 2]);
+  });
+
+  it('StringTable keeps its own copy of each string: one cut from a large string does not keep that one alive', () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const table = new StringTable();
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    // 64 chunks of 1 MiB, as the CSV parser reads them, and a 40-character field cut from each.
+    for (let chunk = 0; chunk < 64; chunk++) table.index(`${chunk}:`.padEnd(2 ** 20, 'x').slice(0, 40));
+    collectGarbage();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(8 * 2 ** 20);
+    expect(table.size).toBe(64);
+    expect(table.at(63)).toBe(`63:${'x'.repeat(37)}`);
   });
 });
