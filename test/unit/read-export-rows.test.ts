@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExportFileError } from '../../src/errors.ts';
 import { readExportRows, type ExportRecord, type ReadExportRowsOptions } from '../../src/extract/read-export-rows.ts';
+import { ExportRow } from '../../src/types.ts';
 
 const header = 'Section School Code,Unique User ID,Grading Period,Grade,Letter Grade,First Name,Last Name';
 
@@ -49,6 +50,15 @@ describe('readExportRows: rows', () => {
       { line: 2, sectionSchoolCode: 'S-101', studentId: '1001', gradingPeriod: 'Q1', grade: '95.5 %', letterGrade: 'A', studentName: 'Ana Lima' },
       { line: 3, sectionSchoolCode: 'S-101', studentId: '1002', gradingPeriod: 'Final', grade: 'EX', studentName: 'Bo' },
     ]);
+  });
+
+  it('builds rows the ExportRow schema accepts as they are, without a field it does not know', async () => {
+    const csv =
+      'Section SIS ID,School UID,Period,Score,Scaled Grade,Building Code,Course Code,Section Code,Final Comment,Course Name,Section Name,First Name,Last Name\n' +
+      'S1,U1,T1,88,B+,HS,ALG1,P3,Good work,Algebra I,Period 3,Ana,Lima\nS2,U2,,,,,,,,,,,\n';
+    const read = rows((await readAll(bytes(csv))).records);
+    expect(read).toHaveLength(2);
+    for (const row of read) expect(ExportRow.strict().parse(row)).toEqual(row);
   });
 
   it('reads the optional columns when present', async () => {
