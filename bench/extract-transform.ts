@@ -4,8 +4,8 @@
  * - csv-parse alone on the export file (the yardstick), first and last in the round, the faster run
  *   counting;
  * - read + transform only: the pipeline's reader and plan, inputs at hand;
- * - the real pipeline, `--dry-run`, through runPipeline: SFTP download, read, map, IC line-item reads,
- *   plan, outcomes stored.
+ * - the real pipeline, `--dry-run`, through runPipeline: roster mappings, SFTP download and read
+ *   together (rows are screened as the file arrives), IC line-item reads, plan, outcomes stored.
  * Ratios are taken within a round (same machine load), then the median over rounds.
  *
  *   node --import tsx bench/extract-transform.ts [--rows 100000,1000000] [--runs 3]
@@ -92,13 +92,13 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
   return sizes;
 }
 
-/** Download, read and plan: the dry run without the roster mappings read from the store, the IC reads and the store writes. */
+/**
+ * Download, read and plan: the dry run without the roster mappings read from the store before it,
+ * the IC reads and the outcome writes. The rows are read as the file downloads, so from 'mappings
+ * ready' to 'export rows read' is the SFTP connection, the download and the read together.
+ */
 function extractReadTransformMs(run: PipelineRunResult): number {
-  return (
-    between(run, 'run started', 'export file downloaded') +
-    between(run, 'mappings ready', 'export rows read') +
-    between(run, 'line items read', 'plan ready')
-  );
+  return between(run, 'mappings ready', 'export rows read') + between(run, 'line items read', 'plan ready');
 }
 
 /** Medians of one size's rounds; ratios are per round first (same load), then the median. */
@@ -122,9 +122,10 @@ export function summariseSize(size: ExtractTransformSize) {
     dryRunPeakStep: [...rounds].sort((a, b) => b.dryRun.peakRssMiB - a.dryRun.peakRssMiB)[0]?.dryRun.peakSample.after ?? '',
     /** The dry run step by step, from the pipeline's own log lines. */
     dryRunPhasesMs: {
-      download: median(rounds.map((r) => between(r.dryRun, 'run started', 'export file downloaded'))),
-      mappings: median(rounds.map((r) => between(r.dryRun, 'export file downloaded', 'mappings ready'))),
-      readAndScreen: median(rounds.map((r) => between(r.dryRun, 'mappings ready', 'export rows read'))),
+      mappings: median(rounds.map((r) => between(r.dryRun, 'run started', 'mappings ready'))),
+      /** The download alone; the rows are read as it goes. */
+      download: median(rounds.map((r) => between(r.dryRun, 'mappings ready', 'export file downloaded'))),
+      downloadAndRead: median(rounds.map((r) => between(r.dryRun, 'mappings ready', 'export rows read'))),
       lineItemReads: median(rounds.map((r) => between(r.dryRun, 'export rows read', 'line items read'))),
       plan: median(rounds.map((r) => between(r.dryRun, 'line items read', 'plan ready'))),
       storeOutcomes: median(rounds.map((r) => between(r.dryRun, 'plan ready', 'outcomes stored'))),
@@ -144,7 +145,7 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
       { area: 'extract+transform', measure: `read+transform / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.readTransformRatio)} (${fmt.perSecond(s.readTransformPerSecond)})`, pass: s.readTransformRatio >= throughputTarget },
       {
         area: 'extract+transform',
-        measure: `pipeline extract+read+transform / csv-parse, ${label} (dry run: download, read, plan; no IC reads, store reads or writes)`,
+        measure: `pipeline extract+read+transform / csv-parse, ${label} (dry run: SFTP download and read together, then the plan with its ledger reads; no IC reads, no outcome writes)`,
         target: `>= ${throughputTarget}`,
         measured: fmt.ratio(s.extractReadTransformRatio),
         pass: s.extractReadTransformRatio >= throughputTarget,
@@ -154,8 +155,8 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
         measure: `whole pipeline dry run / csv-parse, ${label}`,
         target: 'info',
         measured:
-          `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}: download ${fmt.seconds(s.dryRunPhasesMs.download)}, ` +
-          `roster mappings ${fmt.seconds(s.dryRunPhasesMs.mappings)}, read ${fmt.seconds(s.dryRunPhasesMs.readAndScreen)}, IC line items ${fmt.seconds(s.dryRunPhasesMs.lineItemReads)}, ` +
+          `${fmt.ratio(s.dryRunRatio)} (${fmt.perSecond(s.dryRunPerSecond)}: roster mappings ${fmt.seconds(s.dryRunPhasesMs.mappings)}, ` +
+          `download and read ${fmt.seconds(s.dryRunPhasesMs.downloadAndRead)} (the download alone ${fmt.seconds(s.dryRunPhasesMs.download)}), IC line items ${fmt.seconds(s.dryRunPhasesMs.lineItemReads)}, ` +
           `plan ${fmt.seconds(s.dryRunPhasesMs.plan)}, store ${fmt.seconds(s.dryRunPhasesMs.storeOutcomes)})`,
         pass: null,
       },

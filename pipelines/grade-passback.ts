@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExportFileError, GradebridgeError, remedies } from '../src/errors.ts';
 import { ownCopy } from '../src/own-copy.ts';
-import { fetchExport } from '../src/extract/fetch-export.ts';
+import { fetchExport, streamExport, type FetchExportOptions } from '../src/extract/fetch-export.ts';
 import { readExportRows } from '../src/extract/read-export-rows.ts';
 import { readMappingFile } from '../src/extract/read-mapping-file.ts';
 import { readWindowCalendar } from '../src/grading-windows/read-window-calendar.ts';
@@ -47,21 +47,12 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
   let sourceFile: string | null = null;
   let rows = 0;
   try {
-    // 1. Extract: pick the newest export by title, check its age, download it with its SHA-256.
-    const file = await fetchExport(grades.sftp, {
-      autoExportTitle: grades.autoExportTitle,
-      minFileAgeSeconds: grades.minFileAgeSeconds,
-      now: ctx.now(),
-      destDir: workDir,
-      logger: ctx.logger,
+    // 1-4. Extract and read: pick the newest export by title and check its age, then read its rows
+    // as it downloads (its copy and SHA-256 are recorded once complete), screening each one: map,
+    // filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
+    const screening = await extractAndScreen(ctx, request, grades, ic, runId, workDir, (picked) => {
+      sourceFile = picked;
     });
-    sourceFile = file.remotePath;
-    await recordRunSource(ctx.store, runId, { remotePath: file.remotePath, size: file.size, mtime: file.mtime, sha256: file.sha256 });
-    ctx.logger.info({ file: file.remotePath, size: file.size, sha256: file.sha256 }, 'export file downloaded');
-
-    // 2-4. Read rows (header aliases, per-row validation) as they stream in, and screen each one:
-    // map, filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
-    const screening = await screenExport(ctx, request, grades, ic, file.localPath);
     rows = screening.plan.rows;
     ctx.logger.info({ rows, classes: screening.plan.classes().size }, 'export rows read');
     await guardAgainstShrunkenExport(ctx, request, grades, rows);
@@ -137,22 +128,62 @@ async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequ
   );
 }
 
+
+/** The plan being screened (its mappings, opt-ins and scope read), and the schools' identifiers. */
 interface Screening {
   plan: GradePlanBuilder;
   /** IC school sourcedId -> identifier, for window calendars that name schools either way. */
   schoolIdentifiers: ReadonlyMap<string, string>;
 }
 
-/** Steps 2-4: the export streamed through the reader into the plan's screening. */
-async function screenExport(
+/**
+ * Steps 1-4: the export streamed from the SFTP server through the reader into the plan's screening,
+ * read while it downloads. `onPicked` learns the file's remote path as soon as it is picked.
+ */
+async function extractAndScreen(
   ctx: PipelineContext,
   request: RunRequest,
   grades: GradePassbackConfig,
   ic: IcClient,
-  localPath: string,
+  runId: string,
+  workDir: string,
+  onPicked: (remotePath: string) => void,
 ): Promise<Screening> {
-  // Identity mapping asks IC about each section, so the sections are read first, in a pass of their own.
-  const sections = grades.identityMapping ? await readSections(localPath, grades) : new Set<string>();
+  const options: FetchExportOptions = {
+    autoExportTitle: grades.autoExportTitle,
+    minFileAgeSeconds: grades.minFileAgeSeconds,
+    now: ctx.now(),
+    destDir: workDir,
+    logger: ctx.logger,
+    onDownloaded: async (file) => {
+      await recordRunSource(ctx.store, runId, { remotePath: file.remotePath, size: file.size, mtime: file.mtime, sha256: file.sha256 });
+      ctx.logger.info({ file: file.remotePath, size: file.size, sha256: file.sha256 }, 'export file downloaded');
+    },
+  };
+  if (grades.identityMapping) {
+    // Identity mapping asks IC about each section, so the file is downloaded first and its sections
+    // read in a pass of their own.
+    const file = await fetchExport(grades.sftp, options);
+    onPicked(file.remotePath);
+    const screening = await startScreening(ctx, request, grades, ic, await readSections(file.localPath, grades));
+    return screenRows(screening, createReadStream(file.localPath), grades);
+  }
+  const screening = await startScreening(ctx, request, grades, ic, new Set());
+  const { result } = await streamExport(grades.sftp, options, async (bytes, file) => {
+    onPicked(file.remotePath);
+    return screenRows(screening, bytes, grades);
+  });
+  return result;
+}
+
+/** The plan, ready to screen rows: mappings, opt-ins and the run's scope read. */
+async function startScreening(
+  ctx: PipelineContext,
+  request: RunRequest,
+  grades: GradePassbackConfig,
+  ic: IcClient,
+  sections: ReadonlySet<string>,
+): Promise<Screening> {
   const { mappings, schoolIdentifiers } = await readGradeMappings(ctx, grades, ic, sections);
   const optedIn = await readOptedInSections(ctx.store);
   ctx.logger.info({ optedIn: optedIn.size }, 'mappings ready');
@@ -182,10 +213,15 @@ async function screenExport(
         : {}),
     },
   });
-  for await (const batch of readExportRows(createReadStream(localPath), { columns: grades.columns }).batches()) {
-    for (const record of batch) plan.add(record);
-  }
   return { plan, schoolIdentifiers };
+}
+
+/** Steps 2-4 for every row of the export, as the reader yields them. */
+async function screenRows(screening: Screening, input: NodeJS.ReadableStream, grades: GradePassbackConfig): Promise<Screening> {
+  for await (const batch of readExportRows(input, { columns: grades.columns }).batches()) {
+    for (const record of batch) screening.plan.add(record);
+  }
+  return screening;
 }
 
 /**

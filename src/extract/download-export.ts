@@ -1,10 +1,10 @@
 /**
  * Downloads one remote file with several READ requests in flight, writing the bytes strictly in
  * file order (read-in-order.ts; never fastGet, which writes chunks where they land and can leave
- * holes after short reads), hashing SHA-256 on the way. The transfer is bounded by an idle
+ * holes after short reads), hashing SHA-256 on the way, and handing each chunk on as it is written. The transfer is bounded by an idle
  * timeout: a server that sends nothing for `timeoutSeconds` is given up on, however large the file.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { SftpError } from '../errors.ts';
@@ -78,30 +78,42 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How far the download of one file got, across attempts: the bytes in its part file and their SHA-256 so far. */
+export interface DownloadProgress {
+  received: number;
+  readonly hash: Hash;
+}
+
+export function newDownloadProgress(): DownloadProgress {
+  return { received: 0, hash: createHash('sha256') };
+}
+
 /**
- * Copies `remotePath` to `localPath` (through `localPath.part`, renamed when complete).
- * Throws SftpError: SFTP_TIMEOUT, SFTP_CONNECTION_DROPPED or SFTP_INCOMPLETE_DOWNLOAD (worth
- * retrying on a new connection), SFTP_DOWNLOAD_FAILED otherwise.
+ * Downloads `remotePath` from `progress.received` on, appending to `partPath`, and yields each chunk
+ * once it is written, so the caller can read the file as it arrives. The idle timeout counts only the
+ * server's silence: while the caller holds a chunk, the clock is stopped. Throws SftpError:
+ * SFTP_TIMEOUT, SFTP_CONNECTION_DROPPED or SFTP_INCOMPLETE_DOWNLOAD (worth resuming on a new
+ * connection: the part file and `progress` are left as they are), SFTP_DOWNLOAD_FAILED otherwise.
  */
-export async function downloadExport(
+export async function* downloadChunks(
   session: SftpSession,
   remotePath: string,
-  localPath: string,
-  options: { timeoutSeconds: number; expectedSize: number },
-): Promise<DownloadedFile> {
-  const partPath = `${localPath}.part`;
-  const hash = createHash('sha256');
-  let received = 0;
+  partPath: string,
+  options: { timeoutSeconds: number; expectedSize: number; progress: DownloadProgress },
+): AsyncGenerator<Buffer> {
+  const { progress } = options;
   const abort = new AbortController();
 
   let idle: NodeJS.Timeout | undefined;
+  let callerHolds = false;
   const armIdleTimer = (): void => {
     clearTimeout(idle);
+    if (callerHolds) return;
     idle = setTimeout(() => {
       abort.abort(
         new SftpError(
           'SFTP_TIMEOUT',
-          `The SFTP server sent nothing for ${options.timeoutSeconds} s while downloading ${remotePath} (${received} of ${options.expectedSize} bytes received); the connection was closed.`,
+          `The SFTP server sent nothing for ${options.timeoutSeconds} s while downloading ${remotePath} (${progress.received} of ${options.expectedSize} bytes received); the connection was closed.`,
           { remedy: 'Check the SFTP server; the next run tries again. Raise gradePassback.sftp.timeoutSeconds if the server is slow.' },
         ),
       );
@@ -109,7 +121,7 @@ export async function downloadExport(
   };
   const stopWatchingDrop = session.onDrop((reason) => {
     abort.abort(
-      new SftpError('SFTP_CONNECTION_DROPPED', `The connection dropped while downloading ${remotePath} after ${received} bytes.`, {
+      new SftpError('SFTP_CONNECTION_DROPPED', `The connection dropped while downloading ${remotePath} after ${progress.received} bytes.`, {
         cause: reason,
       }),
     );
@@ -122,19 +134,24 @@ export async function downloadExport(
     const chunkLength = maxReadLength(session.sftp);
     const chunks = readInOrder(session.sftp, handle, {
       size: options.expectedSize,
+      from: progress.received,
       depth: readAheadDepth(chunkLength),
       chunkLength,
       signal: abort.signal,
       onAnswer: armIdleTimer,
     });
-    const file: FileHandle = await locally(() => open(partPath, 'w'));
+    const file: FileHandle = await locally(() => open(partPath, progress.received === 0 ? 'w' : 'a'));
     try {
       for await (const chunk of chunks) {
-        received += chunk.length;
-        hash.update(chunk);
         // writeFile on a handle writes all of the chunk at the current position.
         await locally(() => file.writeFile(chunk));
-        // Time spent on our own disk is not the server's silence.
+        progress.received += chunk.length;
+        progress.hash.update(chunk);
+        callerHolds = true;
+        clearTimeout(idle);
+        yield chunk;
+        callerHolds = false;
+        // Time spent on our own disk, or by the caller, is not the server's silence.
         armIdleTimer();
       }
     } finally {
@@ -146,29 +163,47 @@ export async function downloadExport(
   } catch (error) {
     // Nobody waits for this CLOSE: the connection may be gone or stalled.
     if (handle) void closeRemote(session.sftp, handle);
-    await rm(partPath, { force: true });
     if (abort.signal.aborted) throw abort.signal.reason;
-    throw downloadError(remotePath, localPath, error);
+    throw downloadError(remotePath, partPath, error);
   } finally {
     clearTimeout(idle);
     stopWatchingDrop();
   }
 
-  if (received !== options.expectedSize) {
-    await rm(partPath, { force: true });
+  if (progress.received !== options.expectedSize) {
     throw new SftpError(
       'SFTP_INCOMPLETE_DOWNLOAD',
-      `Downloaded ${received} bytes of ${remotePath}, but the server listed ${options.expectedSize}.`,
+      `Downloaded ${progress.received} bytes of ${remotePath}, but the server listed ${options.expectedSize}.`,
     );
   }
-  await rename(partPath, localPath);
-  return { size: received, sha256: hash.digest('hex') };
 }
 
-function downloadError(remotePath: string, localPath: string, error: unknown): SftpError {
+/**
+ * Copies `remotePath` to `localPath` (through `localPath.part`, renamed when complete; removed when
+ * the download fails). Throws as downloadChunks does.
+ */
+export async function downloadExport(
+  session: SftpSession,
+  remotePath: string,
+  localPath: string,
+  options: { timeoutSeconds: number; expectedSize: number },
+): Promise<DownloadedFile> {
+  const partPath = `${localPath}.part`;
+  const progress = newDownloadProgress();
+  try {
+    for await (const _chunk of downloadChunks(session, remotePath, partPath, { ...options, progress }));
+  } catch (error) {
+    await rm(partPath, { force: true });
+    throw error;
+  }
+  await rename(partPath, localPath);
+  return { size: progress.received, sha256: progress.hash.digest('hex') };
+}
+
+function downloadError(remotePath: string, partPath: string, error: unknown): SftpError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof LocalFileFailure) {
-    return new SftpError('SFTP_DOWNLOAD_FAILED', `Could not write the downloaded export to ${localPath}: ${message}.`, {
+    return new SftpError('SFTP_DOWNLOAD_FAILED', `Could not write the downloaded export to ${partPath}: ${message}.`, {
       remedy: 'Check free disk space and permissions of the download folder.',
       cause: error.cause,
     });

@@ -1,23 +1,20 @@
 /**
  * Extract, step 1 of the grade passback: connect, pick the auto-export file, refuse one that is
- * still being written, download it with its SHA-256, retrying a dropped connection from the start.
+ * still being written, download it with its SHA-256, resuming a dropped connection where it stopped,
+ * and hand the bytes to the reader as they arrive.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SftpConfig } from '../config/schema.ts';
 import { ExportFileError, SftpError, remedies } from '../errors.ts';
 import { connectSftp, type ExtractLogger, type SftpSession } from './connect-sftp.ts';
-import { downloadExport, retriableDownloadCodes } from './download-export.ts';
+import { downloadChunks, newDownloadProgress, retriableDownloadCodes } from './download-export.ts';
 import { listExports } from './list-exports.ts';
 import { selectExportFile, type RemoteEntry } from './select-export-file.ts';
 
-export interface FetchedExport {
-  /** Path of the file on the SFTP server (the run's `sourceFile`). */
-  remotePath: string;
-  name: string;
-  size: number;
-  mtime: Date;
+export interface FetchedExport extends SelectedExport {
   /** Lower-case hex SHA-256 of the file. */
   sha256: string;
   /** Where the copy was written, inside `destDir`. */
@@ -34,6 +31,8 @@ export interface FetchExportOptions {
   maxAttempts?: number;
   /** Pause before attempt n is n times this (default 1000 ms). */
   retryDelayMs?: number;
+  /** Told once every byte is here, before the reader's error (if it stopped) is thrown. */
+  onDownloaded?: (file: FetchedExport) => Promise<void>;
 }
 
 export const defaultDownloadAttempts = 3;
@@ -71,59 +70,182 @@ async function endSession(session: SftpSession, error: unknown): Promise<void> {
   await session.close();
 }
 
-/** Finds, checks and downloads the newest export file. Throws SftpError or ExportFileError. */
-export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? defaultDownloadAttempts);
-  const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
-  const logger = options.logger;
+/** The export file picked on the server, known before its bytes are. */
+export interface SelectedExport {
+  /** Path of the file on the SFTP server (the run's `sourceFile`). */
+  remotePath: string;
+  name: string;
+  size: number;
+  mtime: Date;
+}
 
-  let session: SftpSession = await connectSftp(config, logger);
-  let selected: RemoteEntry;
-  let remotePath: string;
+/** Connects, lists, picks the newest export and refuses one still being written. */
+async function selectExport(config: SftpConfig, options: FetchExportOptions): Promise<{ session: SftpSession; file: SelectedExport; localPath: string }> {
+  const session = await connectSftp(config, options.logger);
   try {
-    selected = selectOrThrow(await listExports(session, config), config, options);
-    remotePath = path.posix.join(config.remoteDir, selected.name);
+    const selected = selectOrThrow(await listExports(session, config), config, options);
+    const remotePath = path.posix.join(config.remoteDir, selected.name);
     refuseIfTooNew(selected, remotePath, options);
     await mkdir(options.destDir, { recursive: true });
+    // Remote names come from a directory listing; basename keeps the copy inside destDir regardless.
+    const localPath = path.join(options.destDir, path.basename(selected.name));
+    return { session, file: { remotePath, name: selected.name, size: selected.size, mtime: new Date(selected.mtimeMs) }, localPath };
   } catch (error) {
     await endSession(session, error);
     throw error;
   }
-  // Remote names come from a directory listing; basename keeps the copy inside destDir regardless.
-  const localPath = path.join(options.destDir, path.basename(selected.name));
-  logger?.info({ remotePath, size: selected.size, mtime: new Date(selected.mtimeMs).toISOString() }, 'downloading export file');
+}
 
+/** A resumed download must continue the same file: one rewritten meanwhile would mix two exports. */
+async function refuseIfChanged(session: SftpSession, file: SelectedExport, received: number): Promise<void> {
+  const stats = await new Promise<{ size: number; mtime: number }>((resolve, reject) =>
+    session.sftp.stat(file.remotePath, (error, found) => (error ? reject(error) : resolve(found))),
+  ).catch((error: unknown) => {
+    throw new SftpError('SFTP_DOWNLOAD_FAILED', `${file.remotePath} could not be read again to resume its download: ${String(error)}.`, { cause: error });
+  });
+  if (stats.size === file.size && stats.mtime * 1000 === file.mtime.getTime()) return;
+  throw new ExportFileError(
+    'EXPORT_CHANGED',
+    `${file.remotePath} changed on the server while it was being downloaded (after ${received} bytes the connection dropped; the file now has ${stats.size} bytes, modified ${new Date(stats.mtime * 1000).toISOString()}). Nothing was posted.`,
+    { remedy: 'Nothing to do if the export ran again meanwhile: the next run reads the new file.' },
+  );
+}
+
+/**
+ * The file's bytes, each once and in order, written to `localPath` on the way. A dropped connection
+ * is opened again and the download resumes where it stopped. Calls `completed` with the size and
+ * SHA-256 once every byte is here; abandoned early, it closes the connection and removes the part file.
+ */
+async function* downloadResuming(
+  config: SftpConfig,
+  options: FetchExportOptions,
+  first: SftpSession,
+  file: SelectedExport,
+  localPath: string,
+  completed: (downloaded: { size: number; sha256: string }) => void,
+): AsyncGenerator<Buffer> {
+  const maxAttempts = Math.max(1, options.maxAttempts ?? defaultDownloadAttempts);
+  const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+  const logger = options.logger;
+  const partPath = `${localPath}.part`;
+  const progress = newDownloadProgress();
+  /** The connection still to close: the one in use, until it is closed. */
+  let open: SftpSession | null = first;
+  let done = false;
   let lastFailure: SftpError | undefined;
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    if (attempt > 1) {
-      await delay(retryDelayMs * (attempt - 1));
+  try {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let session = first;
+      if (attempt > 1) {
+        await delay(retryDelayMs * (attempt - 1));
+        try {
+          session = await connectSftp(config, logger);
+        } catch (error) {
+          if (!(error instanceof SftpError) || error.code !== 'SFTP_UNREACHABLE') throw error;
+          lastFailure = error;
+          continue;
+        }
+        open = session;
+        if (progress.received > 0) await refuseIfChanged(session, file, progress.received);
+      }
       try {
-        session = await connectSftp(config, logger);
+        yield* downloadChunks(session, file.remotePath, partPath, { timeoutSeconds: config.timeoutSeconds, expectedSize: file.size, progress });
       } catch (error) {
-        if (!(error instanceof SftpError) || error.code !== 'SFTP_UNREACHABLE') throw error;
+        open = null;
+        await endSession(session, error);
+        if (!(error instanceof SftpError) || !retriableDownloadCodes.has(error.code)) throw error;
         lastFailure = error;
+        logger?.warn({ remotePath: file.remotePath, attempt, maxAttempts, received: progress.received, reason: error.message }, 'export download interrupted');
         continue;
       }
-    }
-    try {
-      const file = await downloadExport(session, remotePath, localPath, {
-        timeoutSeconds: config.timeoutSeconds,
-        expectedSize: selected.size,
-      });
+      open = null;
       await session.close();
-      return { remotePath, name: selected.name, size: file.size, mtime: new Date(selected.mtimeMs), sha256: file.sha256, localPath };
-    } catch (error) {
-      await endSession(session, error);
-      if (!(error instanceof SftpError) || !retriableDownloadCodes.has(error.code)) throw error;
-      lastFailure = error;
-      logger?.warn({ remotePath, attempt, maxAttempts, reason: error.message }, 'export download interrupted');
+      await rename(partPath, localPath);
+      done = true;
+      completed({ size: progress.received, sha256: progress.hash.digest('hex') });
+      return;
     }
+    throw new SftpError(
+      'SFTP_DOWNLOAD_FAILED',
+      `Downloading ${file.remotePath} failed ${maxAttempts} time(s); the last attempt: ${lastFailure?.message ?? 'unknown error'}`,
+      { remedy: 'Check the SFTP server and the network between it and gradebridge; the next run tries again.', cause: lastFailure },
+    );
+  } finally {
+    // Abandoned by the reader (it stopped on a bad row or header), or failed for good.
+    if (open) await open.close();
+    if (!done) await rm(partPath, { force: true });
   }
-  throw new SftpError(
-    'SFTP_DOWNLOAD_FAILED',
-    `Downloading ${remotePath} failed ${maxAttempts} time(s); the last attempt: ${lastFailure?.message ?? 'unknown error'}`,
-    { remedy: 'Check the SFTP server and the network between it and gradebridge; the next run tries again.', cause: lastFailure },
-  );
+}
+
+/** Resolves once `stream` can take more, or is gone. */
+function drainedOrClosed(stream: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+/** Writes every chunk to `bytes` as the reader takes them; a download failure reaches the reader too. */
+async function handOver(chunks: AsyncIterable<Buffer>, bytes: PassThrough): Promise<void> {
+  try {
+    for await (const chunk of chunks) {
+      // A reader that stopped takes no more; the download still completes, so the run records its file.
+      if (bytes.destroyed) continue;
+      if (!bytes.write(chunk)) await drainedOrClosed(bytes);
+    }
+    bytes.end();
+  } catch (error) {
+    bytes.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/**
+ * Finds and checks the newest export and hands its bytes to `read` as they arrive: the file is read
+ * while it downloads (and is kept in `destDir` too). `read` gets each byte once, in order (a dropped
+ * connection is resumed where it stopped), and reads to the end or throws. Once the download is
+ * complete, `onDownloaded` is told, whether `read` succeeded or not; then `read`'s error, if any, is
+ * thrown. Throws SftpError or ExportFileError for the download itself.
+ */
+export async function streamExport<T>(
+  config: SftpConfig,
+  options: FetchExportOptions,
+  read: (bytes: Readable, file: SelectedExport) => Promise<T>,
+): Promise<{ file: FetchedExport; result: T }> {
+  const { session, file, localPath } = await selectExport(config, options);
+  options.logger?.info({ remotePath: file.remotePath, size: file.size, mtime: file.mtime.toISOString() }, 'downloading export file');
+  let downloaded: { size: number; sha256: string } | undefined;
+  const chunks = downloadResuming(config, options, session, file, localPath, (done) => {
+    downloaded = done;
+  });
+  const bytes = new PassThrough();
+  // However `read` ends, what it left unread is dropped, so the download never waits on it.
+  const reading = read(bytes, file).finally(() => {
+    if (!bytes.readableEnded) bytes.destroy();
+  });
+  const [download, readOutcome] = await Promise.allSettled([handOver(chunks, bytes), reading]);
+  if (download.status === 'rejected') {
+    // A reader that stopped for a reason of its own says more than the download failing after it.
+    throw readOutcome.status === 'rejected' && readOutcome.reason !== download.reason ? readOutcome.reason : download.reason;
+  }
+  if (!downloaded) throw new Error(`streamExport: the download of ${file.remotePath} ended without completing`);
+  const fetched: FetchedExport = { ...file, sha256: downloaded.sha256, localPath };
+  await options.onDownloaded?.(fetched);
+  if (readOutcome.status === 'rejected') throw readOutcome.reason;
+  return { file: fetched, result: readOutcome.value };
+}
+
+/** Finds, checks and downloads the newest export file. Throws SftpError or ExportFileError. */
+export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
+  const { file } = await streamExport(config, options, async (bytes) => {
+    for await (const _chunk of bytes);
+  });
+  return file;
 }
 
 /** For `gradebridge check`: logs in and lists the export directory; `files` counts the candidate CSV files. */

@@ -9,6 +9,8 @@ import type { SFTPWrapper } from 'ssh2';
 export interface ReadInOrderOptions {
   /** The size the server listed: ranges are planned up to it, plus one read there to see the end. */
   size: number;
+  /** Where to start reading (0 by default; a resumed download starts where the last one stopped). */
+  from?: number;
   /** Most READ requests in flight; also bounds memory to `depth` chunks. */
   depth: number;
   /** Bytes asked per request; at most what the server accepts in one READ. */
@@ -38,14 +40,14 @@ export function maxReadLength(sftp: SFTPWrapper): number {
 }
 
 /**
- * Yields the file's bytes in order until the server reports its end, or until `size` bytes and
- * one chunk past them were read (then the file is longer than listed: the caller compares).
+ * Yields the file's bytes in order, from `from`, until the server reports its end, or until `size`
+ * bytes and one chunk past them were read (then the file is longer than listed: the caller compares).
  * Throws the first failed READ's error, or `signal.reason` once aborted.
  */
 export async function* readInOrder(sftp: SFTPWrapper, handle: Buffer, options: ReadInOrderOptions): AsyncGenerator<Buffer> {
   const { size, depth, chunkLength, signal } = options;
   const queue: Range[] = [];
-  let nextOffset = 0;
+  let nextOffset = options.from ?? 0;
   let endSeen = false;
   let stopped = false;
   let failure: { error: unknown } | undefined;
@@ -79,7 +81,7 @@ export async function* readInOrder(sftp: SFTPWrapper, handle: Buffer, options: R
   };
 
   const plan = (): void => {
-    // Ranges cover [0, size); the one starting at `size` only checks that the file ends there.
+    // Ranges cover [from, size); the one starting at `size` only checks that the file ends there.
     while (!endSeen && queue.length < depth && nextOffset <= size) {
       const length = nextOffset < size ? Math.min(chunkLength, size - nextOffset) : chunkLength;
       const range: Range = { offset: nextOffset, buffer: Buffer.allocUnsafe(length), filled: 0, atEnd: false, done: false };

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpConfig } from '../../src/config/schema.ts';
 import { Secret } from '../../src/config/secret.ts';
-import { checkSftp, fetchExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
+import { checkSftp, fetchExport, streamExport, type FetchedExport, type FetchExportOptions } from '../../src/extract/fetch-export.ts';
 import { startSftpSandbox, type SftpSandbox } from '../../sandbox/sftp/server.ts';
 import { gradebridgeFailure, sandboxSftpConfig } from '../helpers/sftp.ts';
 
@@ -113,5 +114,91 @@ describe('SFTP faults', () => {
     sandbox.setFaults({});
     const fetched = await fetchExport(config(), options({ maxAttempts: 1 }));
     expect(fetched.sha256).toBe(contentSha256);
+  });
+});
+
+describe('streamExport: the file read as it downloads', () => {
+  it('hands the reader every byte once, in order, resuming a dropped connection where it stopped', async () => {
+    sandbox.setFaults({ dropAfterBytes: 150_000, dropTimes: 1 });
+    const before = sandbox.reads();
+    const opts = options();
+    const seen: Buffer[] = [];
+    let told: FetchedExport | undefined;
+    const { file, result } = await streamExport(
+      config(),
+      {
+        ...opts,
+        onDownloaded: async (downloaded) => {
+          told = downloaded;
+        },
+      },
+      async (bytes, picked) => {
+        for await (const chunk of bytes) seen.push(chunk as Buffer);
+        return picked.name;
+      },
+    );
+    expect(Buffer.concat(seen).equals(content)).toBe(true);
+    expect(result).toBe(fileName);
+    expect(file).toMatchObject({ name: fileName, size: content.length, sha256: contentSha256 });
+    expect(told).toEqual(file);
+    expect(sandbox.reads() - before).toBe(2);
+    expect((await readFile(file.localPath)).equals(content)).toBe(true);
+    expect(await readdir(opts.destDir)).toEqual([fileName]);
+  });
+
+  it('completes the download when the reader stops early, tells it, then throws the reader\'s error', async () => {
+    const opts = options();
+    let told: FetchedExport | undefined;
+    const reading = streamExport(
+      config(),
+      {
+        ...opts,
+        onDownloaded: async (downloaded) => {
+          told = downloaded;
+        },
+      },
+      async (bytes) => {
+        for await (const _chunk of bytes) throw new Error('the header is wrong');
+      },
+    );
+    await expect(reading).rejects.toThrow('the header is wrong');
+    expect(told?.sha256).toBe(contentSha256);
+    expect(await readdir(opts.destDir)).toEqual([fileName]);
+  });
+
+  it('gives the reader the download\'s error when every attempt drops, leaving no partial file', async () => {
+    sandbox.setFaults({ dropAfterBytes: 150_000 });
+    const opts = options();
+    let received = 0;
+    const reading = streamExport(config(), opts, async (bytes) => {
+      for await (const chunk of bytes) received += (chunk as Buffer).length;
+    });
+    expect(await codeOf(reading)).toBe('SFTP_DOWNLOAD_FAILED');
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(150_000);
+    expect(await readdir(opts.destDir)).toEqual([]);
+  });
+
+  it('does not resume a file that changed on the server meanwhile (EXPORT_CHANGED)', async () => {
+    sandbox.setFaults({ dropAfterBytes: 150_000, dropTimes: 1 });
+    const remote = path.join(rootDir, fileName);
+    const opts = options({
+      logger: {
+        info: () => undefined,
+        // The export is written again while gradebridge waits to reconnect.
+        warn: () => writeFileSync(remote, randomBytes(content.length + 10)),
+      },
+    });
+    try {
+      const reading = streamExport(config(), opts, async (bytes) => {
+        for await (const _chunk of bytes);
+      });
+      const error = await gradebridgeFailure(reading);
+      expect(error.code).toBe('EXPORT_CHANGED');
+      expect(error.message).toContain('changed on the server while it was being downloaded');
+      expect(await readdir(opts.destDir)).toEqual([]);
+    } finally {
+      await writeFile(remote, content);
+    }
   });
 });
