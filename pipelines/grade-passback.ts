@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExportFileError, GradebridgeError, remedies } from '../src/errors.ts';
 import { ownCopy } from '../src/own-copy.ts';
-import { fetchExport, streamExport, type FetchExportOptions } from '../src/extract/fetch-export.ts';
+import { fetchExport, streamExport, type StreamExportOptions } from '../src/extract/fetch-export.ts';
 import { readExportRows } from '../src/extract/read-export-rows.ts';
 import { readMappingFile } from '../src/extract/read-mapping-file.ts';
 import { readWindowCalendar } from '../src/grading-windows/read-window-calendar.ts';
@@ -149,11 +149,10 @@ async function extractAndScreen(
   workDir: string,
   onPicked: (remotePath: string) => void,
 ): Promise<Screening> {
-  const options: FetchExportOptions = {
+  const options: StreamExportOptions = {
     autoExportTitle: grades.autoExportTitle,
     minFileAgeSeconds: grades.minFileAgeSeconds,
     now: ctx.now(),
-    destDir: workDir,
     logger: ctx.logger,
     onDownloaded: async (file) => {
       await recordRunSource(ctx.store, runId, { remotePath: file.remotePath, size: file.size, mtime: file.mtime, sha256: file.sha256 });
@@ -161,9 +160,9 @@ async function extractAndScreen(
     },
   };
   if (grades.identityMapping) {
-    // Identity mapping asks IC about each section, so the file is downloaded first and its sections
-    // read in a pass of their own.
-    const file = await fetchExport(grades.sftp, options);
+    // Identity mapping asks IC about each section, so the file is downloaded first (into the run's
+    // folder) and its sections read in a pass of their own.
+    const file = await fetchExport(grades.sftp, { ...options, destDir: workDir });
     onPicked(file.remotePath);
     const screening = await startScreening(ctx, request, grades, ic, await readSections(file.localPath, grades));
     return screenRows(screening, createReadStream(file.localPath), grades);

@@ -31,7 +31,7 @@ answerOnce(Input, async ({ spec, dryRun, full, trigger }) => {
     const sampler = setInterval(() => {
       const rssMiB = process.memoryUsage.rss() / 2 ** 20;
       if (rssMiB > peakSample.rssMiB) Object.assign(peakSample, { rssMiB, after: world.marks.at(-1)?.msg ?? '(before the first log line)' });
-    }, 20);
+    }, 100);
     const summary = await runPipeline(world.ctx, 'grades', gradePassback, { trigger, dryRun, full, scope: null }).finally(() => clearInterval(sampler));
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);

@@ -89,8 +89,8 @@ export function newDownloadProgress(): DownloadProgress {
 }
 
 /**
- * Downloads `remotePath` from `progress.received` on, appending to `partPath`, and yields each chunk
- * once it is written, so the caller can read the file as it arrives. The idle timeout counts only the
+ * Downloads `remotePath` from `progress.received` on, appending to `partPath` (null: no copy is
+ * kept), and yields each chunk once it is written, so the caller can read the file as it arrives. The idle timeout counts only the
  * server's silence: while the caller holds a chunk, the clock is stopped. Throws SftpError:
  * SFTP_TIMEOUT, SFTP_CONNECTION_DROPPED or SFTP_INCOMPLETE_DOWNLOAD (worth resuming on a new
  * connection: the part file and `progress` are left as they are), SFTP_DOWNLOAD_FAILED otherwise.
@@ -98,7 +98,7 @@ export function newDownloadProgress(): DownloadProgress {
 export async function* downloadChunks(
   session: SftpSession,
   remotePath: string,
-  partPath: string,
+  partPath: string | null,
   options: { timeoutSeconds: number; expectedSize: number; progress: DownloadProgress },
 ): AsyncGenerator<Buffer> {
   const { progress } = options;
@@ -140,11 +140,11 @@ export async function* downloadChunks(
       signal: abort.signal,
       onAnswer: armIdleTimer,
     });
-    const file: FileHandle = await locally(() => open(partPath, progress.received === 0 ? 'w' : 'a'));
+    const file: FileHandle | null = partPath === null ? null : await locally(() => open(partPath, progress.received === 0 ? 'w' : 'a'));
     try {
       for await (const chunk of chunks) {
         // writeFile on a handle writes all of the chunk at the current position.
-        await locally(() => file.writeFile(chunk));
+        if (file) await locally(() => file.writeFile(chunk));
         progress.received += chunk.length;
         progress.hash.update(chunk);
         callerHolds = true;
@@ -155,7 +155,7 @@ export async function* downloadChunks(
         armIdleTimer();
       }
     } finally {
-      await locally(() => file.close());
+      if (file) await locally(() => file.close());
     }
     // The bytes are all here; the answer to CLOSE cannot change them, so only wait for it while
     // the server still answers.
@@ -164,7 +164,7 @@ export async function* downloadChunks(
     // Nobody waits for this CLOSE: the connection may be gone or stalled.
     if (handle) void closeRemote(session.sftp, handle);
     if (abort.signal.aborted) throw abort.signal.reason;
-    throw downloadError(remotePath, partPath, error);
+    throw downloadError(remotePath, partPath ?? '', error);
   } finally {
     clearTimeout(idle);
     stopWatchingDrop();

@@ -14,9 +14,13 @@ import { downloadChunks, newDownloadProgress, retriableDownloadCodes } from './d
 import { listExports } from './list-exports.ts';
 import { selectExportFile, type RemoteEntry } from './select-export-file.ts';
 
-export interface FetchedExport extends SelectedExport {
+/** The export read to its end. */
+export interface DownloadedExport extends SelectedExport {
   /** Lower-case hex SHA-256 of the file. */
   sha256: string;
+}
+
+export interface FetchedExport extends DownloadedExport {
   /** Where the copy was written, inside `destDir`. */
   localPath: string;
 }
@@ -32,8 +36,11 @@ export interface FetchExportOptions {
   /** Pause before attempt n is n times this (default 1000 ms). */
   retryDelayMs?: number;
   /** Told once every byte is here, before the reader's error (if it stopped) is thrown. */
-  onDownloaded?: (file: FetchedExport) => Promise<void>;
+  onDownloaded?: (file: DownloadedExport) => Promise<void>;
 }
+
+/** streamExport keeps no copy of the file. */
+export type StreamExportOptions = Omit<FetchExportOptions, 'destDir'>;
 
 export const defaultDownloadAttempts = 3;
 const defaultRetryDelayMs = 1000;
@@ -44,7 +51,7 @@ function describeWanted(config: SftpConfig, autoExportTitle: string): string {
   return `${names} in ${config.remoteDir} on ${config.host}:${config.port}`;
 }
 
-function selectOrThrow(entries: RemoteEntry[], config: SftpConfig, options: FetchExportOptions): RemoteEntry {
+function selectOrThrow(entries: RemoteEntry[], config: SftpConfig, options: StreamExportOptions): RemoteEntry {
   const selected = selectExportFile(entries, options.autoExportTitle);
   if (selected === null) {
     throw new ExportFileError('EXPORT_MISSING', `There is ${describeWanted(config, options.autoExportTitle)}.`, {
@@ -54,7 +61,7 @@ function selectOrThrow(entries: RemoteEntry[], config: SftpConfig, options: Fetc
   return selected;
 }
 
-function refuseIfTooNew(selected: RemoteEntry, remotePath: string, options: FetchExportOptions): void {
+function refuseIfTooNew(selected: RemoteEntry, remotePath: string, options: StreamExportOptions): void {
   const ageSeconds = (options.now.getTime() - selected.mtimeMs) / 1000;
   if (ageSeconds >= options.minFileAgeSeconds) return;
   throw new ExportFileError(
@@ -80,16 +87,13 @@ export interface SelectedExport {
 }
 
 /** Connects, lists, picks the newest export and refuses one still being written. */
-async function selectExport(config: SftpConfig, options: FetchExportOptions): Promise<{ session: SftpSession; file: SelectedExport; localPath: string }> {
+async function selectExport(config: SftpConfig, options: StreamExportOptions): Promise<{ session: SftpSession; file: SelectedExport }> {
   const session = await connectSftp(config, options.logger);
   try {
     const selected = selectOrThrow(await listExports(session, config), config, options);
     const remotePath = path.posix.join(config.remoteDir, selected.name);
     refuseIfTooNew(selected, remotePath, options);
-    await mkdir(options.destDir, { recursive: true });
-    // Remote names come from a directory listing; basename keeps the copy inside destDir regardless.
-    const localPath = path.join(options.destDir, path.basename(selected.name));
-    return { session, file: { remotePath, name: selected.name, size: selected.size, mtime: new Date(selected.mtimeMs) }, localPath };
+    return { session, file: { remotePath, name: selected.name, size: selected.size, mtime: new Date(selected.mtimeMs) } };
   } catch (error) {
     await endSession(session, error);
     throw error;
@@ -112,22 +116,23 @@ async function refuseIfChanged(session: SftpSession, file: SelectedExport, recei
 }
 
 /**
- * The file's bytes, each once and in order, written to `localPath` on the way. A dropped connection
- * is opened again and the download resumes where it stopped. Calls `completed` with the size and
- * SHA-256 once every byte is here; abandoned early, it closes the connection and removes the part file.
+ * The file's bytes, each once and in order, written to `localPath` on the way (null: no copy). A
+ * dropped connection is opened again and the download resumes where it stopped. Calls `completed`
+ * with the size and SHA-256 once every byte is here; failing, it closes the connection and removes
+ * the part file.
  */
 async function* downloadResuming(
   config: SftpConfig,
-  options: FetchExportOptions,
+  options: StreamExportOptions,
   first: SftpSession,
   file: SelectedExport,
-  localPath: string,
+  localPath: string | null,
   completed: (downloaded: { size: number; sha256: string }) => void,
 ): AsyncGenerator<Buffer> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? defaultDownloadAttempts);
   const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
   const logger = options.logger;
-  const partPath = `${localPath}.part`;
+  const partPath = localPath === null ? null : `${localPath}.part`;
   const progress = newDownloadProgress();
   /** The connection still to close: the one in use, until it is closed. */
   let open: SftpSession | null = first;
@@ -160,7 +165,7 @@ async function* downloadResuming(
       }
       open = null;
       await session.close();
-      await rename(partPath, localPath);
+      if (partPath !== null && localPath !== null) await rename(partPath, localPath);
       done = true;
       completed({ size: progress.received, sha256: progress.hash.digest('hex') });
       return;
@@ -173,7 +178,7 @@ async function* downloadResuming(
   } finally {
     // Abandoned by the reader (it stopped on a bad row or header), or failed for good.
     if (open) await open.close();
-    if (!done) await rm(partPath, { force: true });
+    if (!done && partPath !== null) await rm(partPath, { force: true });
   }
 }
 
@@ -207,17 +212,39 @@ async function handOver(chunks: AsyncIterable<Buffer>, bytes: PassThrough): Prom
 
 /**
  * Finds and checks the newest export and hands its bytes to `read` as they arrive: the file is read
- * while it downloads (and is kept in `destDir` too). `read` gets each byte once, in order (a dropped
- * connection is resumed where it stopped), and reads to the end or throws. Once the download is
- * complete, `onDownloaded` is told, whether `read` succeeded or not; then `read`'s error, if any, is
- * thrown. Throws SftpError or ExportFileError for the download itself.
+ * while it downloads. `read` gets each byte once, in order (a dropped connection is resumed where it
+ * stopped), and reads to the end or throws. Once the download is complete, `onDownloaded` is told,
+ * whether `read` succeeded or not; then `read`'s error, if any, is thrown. No copy of the file is kept.
+ * Throws SftpError or ExportFileError for the download itself.
  */
 export async function streamExport<T>(
   config: SftpConfig,
-  options: FetchExportOptions,
+  options: StreamExportOptions,
   read: (bytes: Readable, file: SelectedExport) => Promise<T>,
-): Promise<{ file: FetchedExport; result: T }> {
-  const { session, file, localPath } = await selectExport(config, options);
+): Promise<{ file: DownloadedExport; result: T }> {
+  const { file, result } = await readExport(config, options, null, read);
+  return { file, result };
+}
+
+/** Finds, checks and downloads the newest export file into `destDir`. Throws SftpError or ExportFileError. */
+export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
+  await mkdir(options.destDir, { recursive: true });
+  const { file, localPath } = await readExport(config, options, options.destDir, async (bytes) => {
+    for await (const _chunk of bytes);
+  });
+  if (localPath === null) throw new Error('fetchExport: no copy was kept');
+  return { ...file, localPath };
+}
+
+async function readExport<T>(
+  config: SftpConfig,
+  options: StreamExportOptions,
+  copyInto: string | null,
+  read: (bytes: Readable, file: SelectedExport) => Promise<T>,
+): Promise<{ file: DownloadedExport; localPath: string | null; result: T }> {
+  const { session, file } = await selectExport(config, options);
+  // Remote names come from a directory listing; basename keeps the copy inside its folder regardless.
+  const localPath = copyInto === null ? null : path.join(copyInto, path.basename(file.name));
   options.logger?.info({ remotePath: file.remotePath, size: file.size, mtime: file.mtime.toISOString() }, 'downloading export file');
   let downloaded: { size: number; sha256: string } | undefined;
   const chunks = downloadResuming(config, options, session, file, localPath, (done) => {
@@ -233,19 +260,11 @@ export async function streamExport<T>(
     // A reader that stopped for a reason of its own says more than the download failing after it.
     throw readOutcome.status === 'rejected' && readOutcome.reason !== download.reason ? readOutcome.reason : download.reason;
   }
-  if (!downloaded) throw new Error(`streamExport: the download of ${file.remotePath} ended without completing`);
-  const fetched: FetchedExport = { ...file, sha256: downloaded.sha256, localPath };
-  await options.onDownloaded?.(fetched);
+  if (!downloaded) throw new Error(`readExport: the download of ${file.remotePath} ended without completing`);
+  const complete: DownloadedExport = { ...file, sha256: downloaded.sha256 };
+  await options.onDownloaded?.(complete);
   if (readOutcome.status === 'rejected') throw readOutcome.reason;
-  return { file: fetched, result: readOutcome.value };
-}
-
-/** Finds, checks and downloads the newest export file. Throws SftpError or ExportFileError. */
-export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
-  const { file } = await streamExport(config, options, async (bytes) => {
-    for await (const _chunk of bytes);
-  });
-  return file;
+  return { file: complete, localPath, result: readOutcome.value };
 }
 
 /** For `gradebridge check`: logs in and lists the export directory; `files` counts the candidate CSV files. */
