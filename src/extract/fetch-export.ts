@@ -14,6 +14,15 @@ import { downloadChunks, newDownloadProgress, retriableDownloadCodes } from './d
 import { listExports } from './list-exports.ts';
 import { selectExportFile, type RemoteEntry } from './select-export-file.ts';
 
+/** The export file picked on the server, known before its bytes are. */
+export interface SelectedExport {
+  /** Path of the file on the SFTP server (the run's `sourceFile`). */
+  remotePath: string;
+  name: string;
+  size: number;
+  mtime: Date;
+}
+
 /** The export read to its end. */
 export interface DownloadedExport extends SelectedExport {
   /** Lower-case hex SHA-256 of the file. */
@@ -75,15 +84,6 @@ function refuseIfTooNew(selected: RemoteEntry, remotePath: string, options: Stre
 async function endSession(session: SftpSession, error: unknown): Promise<void> {
   if (error instanceof SftpError && error.code === 'SFTP_TIMEOUT') session.destroy();
   await session.close();
-}
-
-/** The export file picked on the server, known before its bytes are. */
-export interface SelectedExport {
-  /** Path of the file on the SFTP server (the run's `sourceFile`). */
-  remotePath: string;
-  name: string;
-  size: number;
-  mtime: Date;
 }
 
 /** Connects, lists, picks the newest export and refuses one still being written. */
@@ -236,6 +236,7 @@ export async function fetchExport(config: SftpConfig, options: FetchExportOption
   return { ...file, localPath };
 }
 
+/** streamExport, with a copy of the file written into `copyInto` (null: none) on the way. */
 async function readExport<T>(
   config: SftpConfig,
   options: StreamExportOptions,
