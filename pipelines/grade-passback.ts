@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExportFileError, GradebridgeError, remedies } from '../src/errors.ts';
-import { ownCopy } from '../src/own-copy.ts';
 import { fetchExport, streamExport, type StreamExportOptions } from '../src/extract/fetch-export.ts';
 import { readExportRows } from '../src/extract/read-export-rows.ts';
 import { readMappingFile } from '../src/extract/read-mapping-file.ts';
@@ -18,6 +17,7 @@ import { createIcClient, type IcClient } from '../src/load/ic-client.ts';
 import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
 import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
+import { ownCopy } from '../src/own-copy.ts';
 import { readLedgerEntries, recordPosted } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterMappingRows, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
@@ -48,7 +48,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
   let rows = 0;
   try {
     // 1-4. Extract and read: pick the newest export by title and check its age, then read its rows
-    // as it downloads (its copy and SHA-256 are recorded once complete), screening each one: map,
+    // as it downloads (its size and SHA-256 are recorded once complete), screening each one: map,
     // filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
     const screening = await extractAndScreen(ctx, request, grades, ic, runId, workDir, (picked) => {
       sourceFile = picked;
@@ -127,7 +127,6 @@ async function guardAgainstShrunkenExport(ctx: PipelineContext, request: RunRequ
     { remedy: remedies.exportShrunk },
   );
 }
-
 
 /** The plan being screened (its mappings, opt-ins and scope read), and the schools' identifiers. */
 interface Screening {

@@ -1,6 +1,7 @@
 /**
- * Child process: the yardstick. csv-parse alone, with the options our reader uses, streaming the
- * same file and counting records; nothing else.
+ * Child process: the yardstick the design names. csv-parse alone, streaming the same file and
+ * counting records, with the options a reader of the export needs (a BOM, relaxed quotes and field
+ * counts); nothing else. gradebridge's reader parses with papaparse (src/extract/read-csv-records.ts).
  */
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
