@@ -2,7 +2,8 @@
  * The two pipelines together, through the CLI: `run roster` provisions Schoology and stores the
  * mappings; `run grades` then maps sections, students and grading periods through those stored
  * mappings alone (no mapping file, identity mapping off) and leaves IC exactly as the manual
- * mapping file does (fixtures/district/expected-results.json).
+ * mapping file does (fixtures/district/expected-results.json), though the SFTP connection drops
+ * while the export is read.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,9 +61,14 @@ describe('run roster, then run grades through the stored mappings', () => {
     }
     await store.close();
 
+    // The grades are read as the export downloads; the connection drops 1,000 bytes in, mid-record,
+    // and the download resumes there: the reader sees every byte once.
+    world.sftp.setFaults({ dropAfterBytes: 1_000, dropTimes: 1 });
     const grades = await world.run(['run', 'grades', '--json'], env);
     const summary = jsonSummary(grades);
-    expect(summary).toMatchObject({ status: 'partial', counts: { posted: 26, failed: 1 } });
+    expect(summary).toMatchObject({ status: 'partial', counts: { rows: 52, posted: 26, failed: 1 } });
+    expect(grades.stderr).toContain('export download interrupted');
+    expect(world.sftp.reads()).toBe(2);
     const held = world.ic
       .results()
       .map((r) => ({ lineItemSourcedId: r.lineItemSourcedId, studentSourcedId: r.studentSourcedId, score: r.score, letter: r.textScore ?? null }))
