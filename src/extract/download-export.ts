@@ -1,21 +1,16 @@
 /**
  * Downloads one remote file with several READ requests in flight, writing the bytes strictly in
  * file order (read-in-order.ts; never fastGet, which writes chunks where they land and can leave
- * holes after short reads), hashing SHA-256 on the way, and handing each chunk on as it is written. The transfer is bounded by an idle
- * timeout: a server that sends nothing for `timeoutSeconds` is given up on, however large the file.
+ * holes after short reads), hashing SHA-256 on the way, and handing each chunk on as it is written.
+ * The transfer is bounded by an idle timeout: a server that sends nothing for `timeoutSeconds` is
+ * given up on, however large the file.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { SftpError } from '../errors.ts';
 import type { SftpSession } from './connect-sftp.ts';
 import { maxReadLength, readInOrder } from './read-in-order.ts';
-
-export interface DownloadedFile {
-  size: number;
-  /** Lower-case hex SHA-256 of the bytes written. */
-  sha256: string;
-}
 
 /** Codes of a failed attempt that a fresh connection may fix. */
 export const retriableDownloadCodes: ReadonlySet<string> = new Set(['SFTP_CONNECTION_DROPPED', 'SFTP_INCOMPLETE_DOWNLOAD']);
@@ -90,8 +85,9 @@ export function newDownloadProgress(): DownloadProgress {
 
 /**
  * Downloads `remotePath` from `progress.received` on, appending to `partPath` (null: no copy is
- * kept), and yields each chunk once it is written, so the caller can read the file as it arrives. The idle timeout counts only the
- * server's silence: while the caller holds a chunk, the clock is stopped. Throws SftpError:
+ * kept), and yields each chunk once it is written, so the caller can read the file as it arrives.
+ * The idle timeout counts only the server's silence: while the caller holds a chunk, the clock is
+ * stopped. Throws SftpError:
  * SFTP_TIMEOUT, SFTP_CONNECTION_DROPPED or SFTP_INCOMPLETE_DOWNLOAD (worth resuming on a new
  * connection: the part file and `progress` are left as they are), SFTP_DOWNLOAD_FAILED otherwise.
  */
@@ -164,7 +160,7 @@ export async function* downloadChunks(
     // Nobody waits for this CLOSE: the connection may be gone or stalled.
     if (handle) void closeRemote(session.sftp, handle);
     if (abort.signal.aborted) throw abort.signal.reason;
-    throw downloadError(remotePath, partPath ?? '', error);
+    throw downloadError(remotePath, partPath, error);
   } finally {
     clearTimeout(idle);
     stopWatchingDrop();
@@ -178,32 +174,10 @@ export async function* downloadChunks(
   }
 }
 
-/**
- * Copies `remotePath` to `localPath` (through `localPath.part`, renamed when complete; removed when
- * the download fails). Throws as downloadChunks does.
- */
-export async function downloadExport(
-  session: SftpSession,
-  remotePath: string,
-  localPath: string,
-  options: { timeoutSeconds: number; expectedSize: number },
-): Promise<DownloadedFile> {
-  const partPath = `${localPath}.part`;
-  const progress = newDownloadProgress();
-  try {
-    for await (const _chunk of downloadChunks(session, remotePath, partPath, { ...options, progress }));
-  } catch (error) {
-    await rm(partPath, { force: true });
-    throw error;
-  }
-  await rename(partPath, localPath);
-  return { size: progress.received, sha256: progress.hash.digest('hex') };
-}
-
-function downloadError(remotePath: string, partPath: string, error: unknown): SftpError {
+function downloadError(remotePath: string, partPath: string | null, error: unknown): SftpError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof LocalFileFailure) {
-    return new SftpError('SFTP_DOWNLOAD_FAILED', `Could not write the downloaded export to ${partPath}: ${message}.`, {
+    return new SftpError('SFTP_DOWNLOAD_FAILED', `Could not write the downloaded export to ${partPath ?? 'its local copy'}: ${message}.`, {
       remedy: 'Check free disk space and permissions of the download folder.',
       cause: error.cause,
     });

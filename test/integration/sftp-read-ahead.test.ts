@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectSftp, type SftpSession } from '../../src/extract/connect-sftp.ts';
-import { downloadExport } from '../../src/extract/download-export.ts';
+import { downloadChunks, newDownloadProgress } from '../../src/extract/download-export.ts';
 import { startSftpSandbox, type SftpSandbox } from '../../sandbox/sftp/server.ts';
 import { gradebridgeFailure, sandboxSftpConfig } from '../helpers/sftp.ts';
 
@@ -41,6 +41,25 @@ async function connect(): Promise<SftpSession> {
   const session = await connectSftp(sandboxSftpConfig(sandbox));
   sessions.push(session);
   return session;
+}
+
+/** Downloads to `localPath` through a part file, renamed when complete and removed when the download fails. */
+async function downloadExport(
+  session: SftpSession,
+  remotePath: string,
+  localPath: string,
+  options: { timeoutSeconds: number; expectedSize: number },
+): Promise<{ size: number; sha256: string }> {
+  const partPath = `${localPath}.part`;
+  const progress = newDownloadProgress();
+  try {
+    for await (const _chunk of downloadChunks(session, remotePath, partPath, { ...options, progress }));
+  } catch (error) {
+    await rm(partPath, { force: true });
+    throw error;
+  }
+  await rename(partPath, localPath);
+  return { size: progress.received, sha256: progress.hash.digest('hex') };
 }
 
 /** A fresh empty folder and the local path to download into, so leftovers are visible. */
