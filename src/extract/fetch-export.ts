@@ -10,9 +10,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { SftpConfig } from '../config/schema.ts';
 import { ExportFileError, SftpError, remedies } from '../errors.ts';
 import { connectSftp, type ExtractLogger, type SftpSession } from './connect-sftp.ts';
-import { downloadChunks, newDownloadProgress, retriableDownloadCodes } from './download-export.ts';
+import { downloadChunks, newDownloadProgress, retriableDownloadCodes, type DownloadProgress } from './download-export.ts';
 import { listExports } from './list-exports.ts';
 import { selectExportFile, type RemoteEntry } from './select-export-file.ts';
+import { withTimeout } from './with-timeout.ts';
 
 /** The export file picked on the server, known before its bytes are. */
 export interface SelectedExport {
@@ -101,25 +102,27 @@ async function selectExport(config: SftpConfig, options: StreamExportOptions): P
 }
 
 /** A resumed download must continue the same file: one rewritten meanwhile would mix two exports. */
-async function refuseIfChanged(session: SftpSession, file: SelectedExport, received: number): Promise<void> {
-  const stats = await new Promise<{ size: number; mtime: number }>((resolve, reject) =>
-    session.sftp.stat(file.remotePath, (error, found) => (error ? reject(error) : resolve(found))),
+async function refuseIfChanged(session: SftpSession, config: SftpConfig, file: SelectedExport, received: number): Promise<void> {
+  const stats = await withTimeout(
+    session.client.stat(file.remotePath),
+    config.timeoutSeconds * 1000,
+    () => new SftpError('SFTP_TIMEOUT', `Reading ${file.remotePath} again to resume its download did not finish within ${config.timeoutSeconds} s.`),
   ).catch((error: unknown) => {
+    if (error instanceof SftpError) throw error;
     throw new SftpError('SFTP_DOWNLOAD_FAILED', `${file.remotePath} could not be read again to resume its download: ${String(error)}.`, { cause: error });
   });
-  if (stats.size === file.size && stats.mtime * 1000 === file.mtime.getTime()) return;
+  if (stats.size === file.size && stats.modifyTime === file.mtime.getTime()) return;
   throw new ExportFileError(
     'EXPORT_CHANGED',
-    `${file.remotePath} changed on the server while it was being downloaded (after ${received} bytes the connection dropped; the file now has ${stats.size} bytes, modified ${new Date(stats.mtime * 1000).toISOString()}). Nothing was posted.`,
+    `${file.remotePath} changed on the server while it was being downloaded (after ${received} bytes the connection dropped; the file now has ${stats.size} bytes, modified ${new Date(stats.modifyTime).toISOString()}). Nothing was posted.`,
     { remedy: 'Nothing to do if the export ran again meanwhile: the next run reads the new file.' },
   );
 }
 
 /**
- * The file's bytes, each once and in order, written to `localPath` on the way (null: no copy). A
- * dropped connection is opened again and the download resumes where it stopped. Calls `completed`
- * with the size and SHA-256 once every byte is here; failing, it closes the connection and removes
- * the part file.
+ * The file's bytes, each once and in order, written to `localPath` on the way (null: no copy), with
+ * `progress` kept up to date. A dropped connection is opened again and the download resumes where it
+ * stopped. Failing, it closes the connection and removes the part file.
  */
 async function* downloadResuming(
   config: SftpConfig,
@@ -127,13 +130,12 @@ async function* downloadResuming(
   first: SftpSession,
   file: SelectedExport,
   localPath: string | null,
-  completed: (downloaded: { size: number; sha256: string }) => void,
+  progress: DownloadProgress,
 ): AsyncGenerator<Buffer> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? defaultDownloadAttempts);
   const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
   const logger = options.logger;
   const partPath = localPath === null ? null : `${localPath}.part`;
-  const progress = newDownloadProgress();
   /** The connection still to close: the one in use, until it is closed. */
   let open: SftpSession | null = first;
   let done = false;
@@ -151,7 +153,7 @@ async function* downloadResuming(
           continue;
         }
         open = session;
-        if (progress.received > 0) await refuseIfChanged(session, file, progress.received);
+        if (progress.received > 0) await refuseIfChanged(session, config, file, progress.received);
       }
       try {
         yield* downloadChunks(session, file.remotePath, partPath, { timeoutSeconds: config.timeoutSeconds, expectedSize: file.size, progress });
@@ -167,7 +169,6 @@ async function* downloadResuming(
       await session.close();
       if (partPath !== null && localPath !== null) await rename(partPath, localPath);
       done = true;
-      completed({ size: progress.received, sha256: progress.hash.digest('hex') });
       return;
     }
     throw new SftpError(
@@ -217,23 +218,26 @@ async function handOver(chunks: AsyncIterable<Buffer>, bytes: PassThrough): Prom
  * whether `read` succeeded or not; then `read`'s error, if any, is thrown. No copy of the file is kept.
  * Throws SftpError or ExportFileError for the download itself.
  */
-export async function streamExport<T>(
+export function streamExport<T>(
   config: SftpConfig,
   options: StreamExportOptions,
   read: (bytes: Readable, file: SelectedExport) => Promise<T>,
 ): Promise<{ file: DownloadedExport; result: T }> {
-  const { file, result } = await readExport(config, options, null, read);
-  return { file, result };
+  return readExport(config, options, null, read);
 }
 
 /** Finds, checks and downloads the newest export file into `destDir`. Throws SftpError or ExportFileError. */
 export async function fetchExport(config: SftpConfig, options: FetchExportOptions): Promise<FetchedExport> {
   await mkdir(options.destDir, { recursive: true });
-  const { file, localPath } = await readExport(config, options, options.destDir, async (bytes) => {
+  const { file } = await readExport(config, options, options.destDir, async (bytes) => {
     for await (const _chunk of bytes);
   });
-  if (localPath === null) throw new Error('fetchExport: no copy was kept');
-  return { ...file, localPath };
+  return { ...file, localPath: copyPath(options.destDir, file) };
+}
+
+/** Remote names come from a directory listing; basename keeps the copy inside its folder regardless. */
+function copyPath(dir: string, file: SelectedExport): string {
+  return path.join(dir, path.basename(file.name));
 }
 
 /** streamExport, with a copy of the file written into `copyInto` (null: none) on the way. */
@@ -242,15 +246,11 @@ async function readExport<T>(
   options: StreamExportOptions,
   copyInto: string | null,
   read: (bytes: Readable, file: SelectedExport) => Promise<T>,
-): Promise<{ file: DownloadedExport; localPath: string | null; result: T }> {
+): Promise<{ file: DownloadedExport; result: T }> {
   const { session, file } = await selectExport(config, options);
-  // Remote names come from a directory listing; basename keeps the copy inside its folder regardless.
-  const localPath = copyInto === null ? null : path.join(copyInto, path.basename(file.name));
   options.logger?.info({ remotePath: file.remotePath, size: file.size, mtime: file.mtime.toISOString() }, 'downloading export file');
-  let downloaded: { size: number; sha256: string } | undefined;
-  const chunks = downloadResuming(config, options, session, file, localPath, (done) => {
-    downloaded = done;
-  });
+  const progress = newDownloadProgress();
+  const chunks = downloadResuming(config, options, session, file, copyInto === null ? null : copyPath(copyInto, file), progress);
   const bytes = new PassThrough();
   // However `read` ends, what it left unread is dropped, so the download never waits on it.
   const reading = read(bytes, file).finally(() => {
@@ -261,11 +261,11 @@ async function readExport<T>(
     // A reader that stopped for a reason of its own says more than the download failing after it.
     throw readOutcome.status === 'rejected' && readOutcome.reason !== download.reason ? readOutcome.reason : download.reason;
   }
-  if (!downloaded) throw new Error(`readExport: the download of ${file.remotePath} ended without completing`);
-  const complete: DownloadedExport = { ...file, sha256: downloaded.sha256 };
+  // handOver only ends once downloadResuming has: every byte is here.
+  const complete: DownloadedExport = { ...file, sha256: progress.hash.digest('hex') };
   await options.onDownloaded?.(complete);
   if (readOutcome.status === 'rejected') throw readOutcome.reason;
-  return { file: complete, localPath, result: readOutcome.value };
+  return { file: complete, result: readOutcome.value };
 }
 
 /** For `gradebridge check`: logs in and lists the export directory; `files` counts the candidate CSV files. */
