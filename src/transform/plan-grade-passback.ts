@@ -245,17 +245,18 @@ class PlanState {
 
   /** Grades repeat across rows (a few thousand distinct cells in a district): each is read once. */
   gradeIndex(grade: string, letterGrade: string | undefined): number {
-    const letterKey = letterGrade ?? '';
     let byLetter = this.#gradeIndex.get(grade);
-    if (!byLetter) {
-      byLetter = new Map();
-      this.#gradeIndex.set(ownCopy(grade), byLetter);
-    }
-    let index = byLetter.get(letterKey);
+    let index = byLetter?.get(letterGrade ?? '');
     if (index === undefined) {
+      // Kept for the whole run: copied once, so no chunk of the export stays alive for them.
+      const text = ownCopy(grade);
       const letter = letterGrade === undefined ? undefined : ownCopy(letterGrade);
+      if (!byLetter) {
+        byLetter = new Map();
+        this.#gradeIndex.set(text, byLetter);
+      }
       index = this.grades.length;
-      this.grades.push(readRowGrade(ownCopy(grade), letter, this.gradeOptions));
+      this.grades.push(readRowGrade(text, letter, this.gradeOptions));
       byLetter.set(letter ?? '', index);
     }
     return index;
