@@ -122,9 +122,9 @@ function quoteProblem(error: ParseError, line: number): string {
  * wait to be taken. A quoting error stops the read after the records before it.
  */
 class RecordQueue {
-  batches: CsvRecord[][] = [];
   failure: unknown;
   ended = false;
+  #batches: CsvRecord[][] = [];
   #current: CsvRecord[] = [];
   #line = 1;
   #charsRead = 0;
@@ -154,7 +154,7 @@ class RecordQueue {
     if (firstError) this.fail(this.notCsv(quoteProblem(firstError, this.#line)));
     else if (this.#charsRead - chunk.meta.cursor > longestRecord) {
       this.fail(this.notCsv(`the record starting on line ${this.#line} runs past ${longestRecord / 2 ** 20} MiB: a quoted field in it is probably never closed`));
-    } else if (this.batches.length >= batchesAhead && !this.text.isPaused()) this.text.pause();
+    } else if (this.#batches.length >= batchesAhead && !this.text.isPaused()) this.text.pause();
   }
 
   end(): void {
@@ -173,8 +173,8 @@ class RecordQueue {
 
   /** The next batch, resuming the text when few are left waiting. */
   next(): CsvRecord[] | undefined {
-    const batch = this.batches.shift();
-    if (this.batches.length <= batchesAhead / 2 && this.failure === undefined && !this.ended && this.text.isPaused()) this.text.resume();
+    const batch = this.#batches.shift();
+    if (this.#batches.length <= batchesAhead / 2 && this.failure === undefined && !this.ended && this.text.isPaused()) this.text.resume();
     return batch;
   }
 
@@ -186,7 +186,7 @@ class RecordQueue {
 
   #handOver(): void {
     if (this.#current.length === 0) return;
-    this.batches.push(this.#current);
+    this.#batches.push(this.#current);
     this.#current = [];
     this.#notify();
   }
