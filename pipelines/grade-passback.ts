@@ -34,7 +34,6 @@ import type { GradeCounts } from './run-summary.ts';
 
 export const gradePassback: PipelineBody = async (ctx, request, runId) => {
   const grades = requireGradeConfig(ctx);
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-run-'));
   // No abort signal for the client: a stop lets the request in flight finish (and its ledger entry be
   // written) and stops between requests instead.
   const ic = createIcClient({
@@ -50,7 +49,7 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     // 1-4. Extract and read: pick the newest export by title and check its age, then read its rows
     // as it downloads (its size and SHA-256 are recorded once complete), screening each one: map,
     // filter, opt-in. Invalid rows are outcomes, not stops; no row is held beyond what the plan keeps.
-    const screening = await extractAndScreen(ctx, request, grades, ic, runId, workDir, (picked) => {
+    const screening = await extractAndScreen(ctx, request, grades, ic, runId, (picked) => {
       sourceFile = picked;
     });
     rows = screening.plan.rows;
@@ -102,7 +101,6 @@ export const gradePassback: PipelineBody = async (ctx, request, runId) => {
     throw error;
   } finally {
     await ic.close();
-    await rm(workDir, { recursive: true, force: true });
   }
 };
 
@@ -145,7 +143,6 @@ async function extractAndScreen(
   grades: GradePassbackConfig,
   ic: IcClient,
   runId: string,
-  workDir: string,
   onPicked: (remotePath: string) => void,
 ): Promise<Screening> {
   const options: StreamExportOptions = {
@@ -159,12 +156,17 @@ async function extractAndScreen(
     },
   };
   if (grades.identityMapping) {
-    // Identity mapping asks IC about each section, so the file is downloaded first (into the run's
-    // folder) and its sections read in a pass of their own.
-    const file = await fetchExport(grades.sftp, { ...options, destDir: workDir });
-    onPicked(file.remotePath);
-    const screening = await startScreening(ctx, request, grades, ic, await readSections(file.localPath, grades));
-    return screenRows(screening, createReadStream(file.localPath), grades);
+    // Identity mapping asks IC about each section, so the file is downloaded first (into a folder of
+    // the run's, removed once read) and its sections read in a pass of their own.
+    const workDir = await mkdtemp(path.join(os.tmpdir(), 'gradebridge-run-'));
+    try {
+      const file = await fetchExport(grades.sftp, { ...options, destDir: workDir });
+      onPicked(file.remotePath);
+      const screening = await startScreening(ctx, request, grades, ic, await readSections(file.localPath, grades));
+      return await screenRows(screening, createReadStream(file.localPath), grades);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
   }
   const screening = await startScreening(ctx, request, grades, ic, new Set());
   const { result } = await streamExport(grades.sftp, options, async (bytes, file) => {
