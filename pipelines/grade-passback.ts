@@ -18,7 +18,7 @@ import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
 import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
 import { ownCopy } from '../src/own-copy.ts';
-import { readLedgerEntries, recordPosted } from '../src/store/ledger.ts';
+import { readLastPosted, recordPosted } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
 import { readRosterMappingRows, sectionsOfTeacher } from '../src/store/roster-mappings.ts';
 import { insertRowOutcomes, updateResultOutcome, type NewRowOutcome } from '../src/store/row-outcomes.ts';
@@ -264,7 +264,7 @@ async function finishPlan(ctx: PipelineContext, grades: GradePassbackConfig, ic:
   const plan = screening.plan.finish({ lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [], isWindowOpen });
   // A full run sends everything whatever the ledger says, so it is not read.
   if (plan.needsLedger) {
-    for (const batch of plan.resultBatches(ledgerBatch)) plan.recordLastPosted(batch, await readLedgerEntries(ctx.store, batch.ids));
+    for (const batch of plan.lineItemBatches(ledgerBatch)) plan.recordLastPosted(await readLastPosted(ctx.store, batch));
   }
   return plan;
 }
@@ -278,7 +278,7 @@ interface OutcomeTally {
   failed: number;
 }
 
-/** Results asked of the ledger at once (well under the SQL parameter limits of SQLite and PostgreSQL). */
+/** Line items asked of the ledger at once (well under the SQL parameter limits of SQLite and PostgreSQL). */
 const ledgerBatch = 500;
 /** Outcomes stored per transaction. */
 const storedSlice = 2000;

@@ -3,7 +3,13 @@ import { LedgerRow } from './tables.ts';
 import type { Store } from './open-store.ts';
 import type { PlannedResult } from '../types.ts';
 
-export type LedgerEntry = { score: number; letter: string | null };
+/** One result the ledger holds, by the line item and student its ID is derived from. */
+export interface LastPostedResult {
+  lineItemSourcedId: string;
+  studentSourcedId: string;
+  score: number;
+  letter: string | null;
+}
 
 export async function recordPosted(store: Store, runId: string, result: PlannedResult, postedAt: Date): Promise<void> {
   const values = {
@@ -25,15 +31,18 @@ export async function recordPosted(store: Store, runId: string, result: PlannedR
     .execute();
 }
 
-/** What the ledger holds for these results (a plan asks a batch at a time, never the whole ledger). */
-export async function readLedgerEntries(store: Store, resultSourcedIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
-  if (resultSourcedIds.length === 0) return new Map();
+/**
+ * What the ledger holds for these line items (a plan asks a batch at a time, never the whole ledger).
+ * Only what was posted comes back: a term's first run reads next to nothing.
+ */
+export async function readLastPosted(store: Store, lineItemSourcedIds: readonly string[]): Promise<LastPostedResult[]> {
+  if (lineItemSourcedIds.length === 0) return [];
   const rows = await store.db
     .selectFrom('ledger')
-    .select(['result_sourced_id', 'score', 'letter'])
-    .where('result_sourced_id', 'in', [...resultSourcedIds])
+    .select(['line_item_sourced_id', 'student_sourced_id', 'score', 'letter'])
+    .where('line_item_sourced_id', 'in', [...lineItemSourcedIds])
     .execute();
-  return new Map(rows.map((row) => [row.result_sourced_id, { score: Number(row.score), letter: row.letter }]));
+  return rows.map((row) => ({ lineItemSourcedId: row.line_item_sourced_id, studentSourcedId: row.student_sourced_id, score: Number(row.score), letter: row.letter }));
 }
 
 export async function listLedger(store: Store): Promise<LedgerRow[]> {

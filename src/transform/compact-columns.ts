@@ -75,37 +75,6 @@ export class IntRecords {
   }
 }
 
-/** Fixed-size byte records (such as 16-byte UUIDs), pushed one at a time. */
-export class BytesColumn {
-  #bytes: Uint8Array;
-  #length = 0;
-
-  constructor(
-    readonly width: number,
-    capacity = 1024,
-  ) {
-    this.#bytes = new Uint8Array(width * Math.max(1, capacity));
-  }
-
-  push(record: Uint8Array): number {
-    if ((this.#length + 1) * this.width > this.#bytes.length) {
-      const grown = new Uint8Array(this.#bytes.length * 2);
-      grown.set(this.#bytes);
-      this.#bytes = grown;
-    }
-    // Byte by byte: a subarray view per record costs more than copying its 16 bytes.
-    const bytes = this.#bytes;
-    const at = this.#length * this.width;
-    for (let i = 0; i < this.width; i++) bytes[at + i] = record[i] ?? 0;
-    return this.#length++;
-  }
-
-  /** A view of record `index` (valid until the next push). */
-  at(index: number): Uint8Array {
-    return this.#bytes.subarray(index * this.width, (index + 1) * this.width);
-  }
-}
-
 /**
  * Each distinct string once, named by a dense index; `none` (-1) stands for null. The table keeps its
  * own copy of each, so a string cut from a chunk of the export does not keep the chunk alive.

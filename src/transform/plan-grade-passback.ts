@@ -29,7 +29,7 @@ import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
 import { mapSectionAndPeriod, mapStudent, type MappedRow, type MappedSection } from './map-row.ts';
 import { ResultTable, type ResultValue } from './result-groups.ts';
-import { formatUuid, resultIdBytes } from './result-id.ts';
+import { resultSourcedId } from './result-id.ts';
 import { readRowGrade, type RowGrade, type RowGradeOptions } from './row-grade.ts';
 import { outOfScopeMessage, type RunScope } from './run-scope.ts';
 
@@ -61,7 +61,13 @@ export interface GradePlanOptions {
   scope?: RunScope;
 }
 
-export type LedgerValue = { score: number; letter: string | null };
+/** What the ledger says was last posted to one line item for one student. */
+export interface LastPosted {
+  lineItemSourcedId: string;
+  studentSourcedId: string;
+  score: number;
+  letter: string | null;
+}
 
 export interface GradePlanInput {
   records: Iterable<ExportRecord>;
@@ -69,7 +75,8 @@ export interface GradePlanInput {
   isOptedIn(sectionSchoolCode: string): boolean;
   lineItemsFor(classSourcedId: string): readonly LineItem[];
   isWindowOpen(lineItem: LineItem, schoolSourcedId: string): boolean;
-  ledgerFor(resultSourcedId: string): LedgerValue | undefined;
+  /** What the ledger holds for these line items (every student's last posted result). */
+  lastPosted(lineItemSourcedIds: readonly string[]): Iterable<LastPosted>;
   options: GradePlanOptions;
 }
 
@@ -104,31 +111,16 @@ export interface GradePlanResult {
 }
 
 /** What screening (steps 1-4) needs: everything but the line items, windows and ledger. */
-export type GradePlanScreening = Omit<GradePlanInput, 'records' | 'lineItemsFor' | 'isWindowOpen' | 'ledgerFor'>;
+export type GradePlanScreening = Omit<GradePlanInput, 'records' | 'lineItemsFor' | 'isWindowOpen' | 'lastPosted'>;
 
 /** What resolving the screened rows (steps 5-7) needs; the caller may fetch it after screening. */
 export type GradePlanLookups = Pick<GradePlanInput, 'lineItemsFor' | 'isWindowOpen'>;
-
-/** A slice of the plan's result IDs, for reading what the ledger holds for them. */
-export interface ResultBatch {
-  readonly first: number;
-  readonly ids: readonly string[];
-}
 
 export function planGradePassback(input: GradePlanInput): GradePlanResult {
   const builder = new GradePlanBuilder(input);
   for (const record of input.records) builder.add(record);
   const plan = builder.finish(input);
-  if (plan.needsLedger) {
-    for (const batch of plan.resultBatches(500)) {
-      const entries = new Map<string, LedgerValue>();
-      for (const id of batch.ids) {
-        const entry = input.ledgerFor(id);
-        if (entry) entries.set(id, entry);
-      }
-      plan.recordLastPosted(batch, entries);
-    }
-  }
+  if (plan.needsLedger) for (const batch of plan.lineItemBatches(500)) plan.recordLastPosted(input.lastPosted(batch));
   return { planned: [...plan.plannedResults()], outcomes: [...plan.outcomes()], rows: plan.rows };
 }
 
@@ -499,8 +491,8 @@ const reachesClosedWindow = -2;
 
 /**
  * A resolved plan: every result it would post, decided once the caller has told it what the ledger
- * holds (`resultBatches`, `recordLastPosted`), and the outcomes of every row, derived on demand in
- * file order.
+ * holds for its line items (`lineItemBatches`, `recordLastPosted`), and the outcomes of every row,
+ * derived on demand in file order.
  */
 export class GradePlan {
   readonly rows: number;
@@ -512,11 +504,11 @@ export class GradePlan {
   readonly #windowOpen: (item: LineItem, schoolSourcedId: string) => boolean;
   readonly #items: LineItem[] = [];
   readonly #itemIndex = new Map<LineItem, number>();
+  /** Made once resolving has listed every line item, for the ledger's answers. */
+  #itemBySourcedId: Map<string, number> | undefined;
   readonly #results: ResultTable;
   /** Per screen, made when a row of it first needs them. */
   readonly #screenTargets: (ScreenTargets | undefined)[] = [];
-  readonly #resultIdBytes = (item: number, student: number): Uint8Array =>
-    resultIdBytes(this.#items[item]!.sourcedId, this.#state.strings.at(student));
 
   constructor(state: PlanState, groups: readonly DuplicateGroup[], lookups: GradePlanLookups, results: ResultTable) {
     this.#state = state;
@@ -541,26 +533,40 @@ export class GradePlan {
     return count;
   }
 
-  /** The result IDs, `size` at a time, for the caller to read the ledger entries of. */
-  *resultBatches(size: number): Generator<ResultBatch> {
-    for (let first = 0; first < this.#results.size; first += size) {
-      const ids: string[] = [];
-      for (let result = first; result < Math.min(first + size, this.#results.size); result++) ids.push(formatUuid(this.#results.idBytesOf(result)));
-      yield { first, ids };
+  /**
+   * The sourcedIds of the line items results were planned on, `size` at a time, for the caller to
+   * read what the ledger holds for them. Asking by line item, not by result, reads only what was
+   * posted: nothing on a term's first run, where a million result IDs would find no entry.
+   */
+  *lineItemBatches(size: number): Generator<string[]> {
+    const withResults = new Uint8Array(this.#items.length);
+    for (let result = 0; result < this.#results.size; result++) withResults[this.#results.lineItemOf(result)] = 1;
+    let batch: string[] = [];
+    for (let item = 0; item < this.#items.length; item++) {
+      if (withResults[item] === 0) continue;
+      batch.push(this.#items[item]!.sourcedId);
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
 
-  /** What the ledger holds for a batch's results (absent: never posted). Equal values are `unchanged`. */
-  recordLastPosted(batch: ResultBatch, entries: ReadonlyMap<string, LedgerValue>): void {
+  /** What the ledger holds for some of the plan's line items. Results equal to it are `unchanged`. */
+  recordLastPosted(entries: Iterable<LastPosted>): void {
     if (!this.needsLedger) return;
     const { letterGrades } = this.#state.options;
-    batch.ids.forEach((id, offset) => {
-      const last = entries.get(id);
-      if (!last) return;
-      const result = batch.first + offset;
+    this.#itemBySourcedId ??= new Map(this.#items.map((item, index) => [item.sourcedId, index]));
+    for (const last of entries) {
+      const item = this.#itemBySourcedId.get(last.lineItemSourcedId);
+      const student = this.#state.strings.find(last.studentSourcedId);
+      if (item === undefined || student === none) continue;
+      const result = this.#results.find(item, student);
+      if (result === undefined) continue;
       const value = resultValue(this.#state.gradeOf(this.#results.firstRowOf(result)));
       if (last.score === value.score && (!letterGrades || last.letter === value.letter)) this.#results.markUnchanged(result);
-    });
+    }
   }
 
   /** The results to send, in the order rows first reached them. */
@@ -570,11 +576,13 @@ export class GradePlan {
       if (!this.#isPlanned(result)) continue;
       const first = this.#results.firstRowOf(result);
       const value = resultValue(this.#state.gradeOf(first));
+      const lineItemSourcedId = this.#items[this.#results.lineItemOf(result)]!.sourcedId;
+      const studentSourcedId = strings.at(rows.get(first, field.studentSourcedId));
       yield {
-        resultSourcedId: formatUuid(this.#results.idBytesOf(result)),
-        lineItemSourcedId: this.#items[this.#results.lineItemOf(result)]!.sourcedId,
+        resultSourcedId: resultSourcedId(lineItemSourcedId, studentSourcedId),
+        lineItemSourcedId,
         classSourcedId: strings.at(this.#state.idsOf(first).classId),
-        studentSourcedId: strings.at(rows.get(first, field.studentSourcedId)),
+        studentSourcedId,
         score: value.score,
         letter: value.letter,
         comment: strings.atOrNull(rows.comments.get(first) ?? none),
@@ -613,7 +621,7 @@ export class GradePlan {
       const student = rows.get(row, field.studentSourcedId);
       for (let at = 0; at < reached.items.length; at++) {
         outcomes += 1;
-        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.items[at]!, student, row, this.#resultIdBytes);
+        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.items[at]!, student, row);
       }
     }
     return outcomes;
@@ -673,7 +681,7 @@ export class GradePlan {
     outcome.taskId = item.taskId;
     const student = rows.get(row, field.studentSourcedId);
     const result = this.#results.find(targets.items[at]!, student);
-    outcome.resultSourcedId = formatUuid(result === undefined ? resultIdBytes(item.sourcedId, strings.at(student)) : this.#results.idBytesOf(result));
+    outcome.resultSourcedId = resultSourcedId(item.sourcedId, strings.at(student));
     const reach = this.#reach(row, targets, at);
     if (reach >= 0) return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach} governs this line item`);
     if (reach === reachesClosedWindow) return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);

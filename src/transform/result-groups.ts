@@ -5,11 +5,12 @@
  * `duplicate-conflict`. On a scheduled run a result equal to what the ledger says was last posted
  * is `unchanged` (for every row pointing to it) and not planned; a full run plans it anyway.
  *
- * Results are kept in columns (indices of the line item and the first row reaching it, and the 16
- * bytes of its ID), not as an object each; the student is the first row's. Only a result that more
- * than one row reaches has its rows listed and counted.
+ * Results are kept in columns (indices of the line item and the first row reaching it), not as an
+ * object each; the student is the first row's. Their IDs are derived from the line item and student
+ * where they are written, not kept. Only a result that more than one row reaches has its rows listed
+ * and counted.
  */
-import { ByteColumn, BytesColumn, IndexTripleMap, IntRecords } from './compact-columns.ts';
+import { ByteColumn, IndexTripleMap, IntRecords } from './compact-columns.ts';
 import { listedRows, listRows } from './list-rows.ts';
 
 export interface ResultValue {
@@ -26,7 +27,6 @@ export class ResultTable {
   /** Per result: line item, and the first row reaching it. */
   readonly #records: IntRecords;
   readonly #state = new ByteColumn();
-  readonly #ids: BytesColumn;
   /** For each result reached by more than one row: how many, and the first few for the conflict message. */
   readonly #shared = new Map<number, { rows: number; listed: number[] }>();
 
@@ -42,22 +42,20 @@ export class ResultTable {
     if (table.size !== 0) throw new Error('ResultTable: the table must be empty');
     this.#byTarget = table;
     this.#records = new IntRecords(2, expected);
-    this.#ids = new BytesColumn(16, expected);
   }
 
   get size(): number {
     return this.#records.length;
   }
 
-  /** `row` reaches (line item, student): the result is made (its ID from `idBytes`) on the first reach. */
-  reach(lineItem: number, student: number, row: number, idBytes: (lineItem: number, student: number) => Uint8Array): number {
+  /** `row` reaches (line item, student): the result is made on the first reach. */
+  reach(lineItem: number, student: number, row: number): number {
     const found = this.#byTarget.getOrAdd(lineItem, 0, student, this.#records.length);
     if (found === undefined) {
       const index = this.#records.push();
       this.#records.set(index, field.lineItem, lineItem);
       this.#records.set(index, field.firstRow, row);
       this.#state.push(state.open);
-      this.#ids.push(idBytes(lineItem, student));
       return index;
     }
     const first = this.firstRowOf(found);
@@ -90,10 +88,6 @@ export class ResultTable {
   /** How many row outcomes point to the result. */
   rowsOf(result: number): number {
     return this.#shared.get(result)?.rows ?? 1;
-  }
-
-  idBytesOf(result: number): Uint8Array {
-    return this.#ids.at(result);
   }
 
   isConflict(result: number): boolean {

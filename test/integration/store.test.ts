@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRun, finishRun, getRun, lastSuccessfulFileRun, listRuns, recordRunSource, failAbandonedRuns } from '../../src/store/runs.ts';
 import { insertRowOutcomes, listRowOutcomes, updateResultOutcome } from '../../src/store/row-outcomes.ts';
-import { listLedger, readLedgerEntries, recordPosted } from '../../src/store/ledger.ts';
+import { listLedger, readLastPosted, recordPosted } from '../../src/store/ledger.ts';
 import { readOptedInSections, setOptIn } from '../../src/store/opt-ins.ts';
 import { readRunLock, releaseRunLock, renewRunLock, tryAcquireRunLock, lockTtlMs } from '../../src/store/run-lock.ts';
 import { readRosterMappingRows, readRosterSnapshot, replaceRosterSnapshot, sectionsOfTeacher } from '../../src/store/roster-mappings.ts';
@@ -91,8 +91,9 @@ describe.each(storeKinds)('store on %s', (kind) => {
     expect(await listLedger(store)).toEqual([
       { result_sourced_id: 'r1', line_item_sourced_id: 'li1', student_sourced_id: 's1', class_sourced_id: 'c1', score: 88, letter: null, posted_at: '2026-12-02T00:00:00.000Z', run_id: 'run-2' },
     ]);
-    expect(await readLedgerEntries(store, ['r1', 'r-never-posted'])).toEqual(new Map([['r1', { score: 88, letter: null }]]));
-    expect(await readLedgerEntries(store, [])).toEqual(new Map());
+    await recordPosted(store, 'run-2', { ...result, resultSourcedId: 'r2', lineItemSourcedId: 'li2' }, new Date('2026-12-02T00:00:00Z'));
+    expect(await readLastPosted(store, ['li1', 'li-never-posted'])).toEqual([{ lineItemSourcedId: 'li1', studentSourcedId: 's1', score: 88, letter: null }]);
+    expect(await readLastPosted(store, [])).toEqual([]);
   });
 
   it('records opt-ins and outs', async () => {

@@ -137,7 +137,7 @@ describe('bench district generator', () => {
       isOptedIn: (section) => optedIn.has(section),
       lineItemsFor: (c) => lineItems.get(c) ?? [],
       isWindowOpen: () => true,
-      ledgerFor: () => undefined,
+      lastPosted: () => [],
       options: {
         termTaskIds: district.gradePassback.termTaskIds,
         overallTaskIds: district.gradePassback.overallTaskIds,

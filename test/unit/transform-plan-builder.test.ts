@@ -74,7 +74,7 @@ describe('GradePlanBuilder', () => {
     expect(builder.rows).toBe(rows.length + 1);
     const plan = builder.finish(lookups);
     const streamed = { planned: [...plan.plannedResults()], outcomes: [...plan.outcomes()], rows: plan.rows };
-    const whole = planGradePassback({ ...screening, ...lookups, ledgerFor: () => undefined, records: exportRecords() });
+    const whole = planGradePassback({ ...screening, ...lookups, lastPosted: () => [], records: exportRecords() });
     expect(streamed).toEqual(whole);
     expect(plan.outcomeCount).toBe(whole.outcomes.length);
     expect(plan.plannedCount).toBe(whole.planned.length);

@@ -6,6 +6,7 @@ import {
   type GradePlanResult,
   type GradePlanInput,
   type GradePlanOptions,
+  type LastPosted,
   type RowOutcome,
 } from '../../src/transform/plan-grade-passback.ts';
 import { resultSourcedId } from '../../src/transform/result-id.ts';
@@ -71,7 +72,7 @@ interface World {
   options?: Partial<GradePlanOptions>;
   optedIn?: string[];
   closedLineItems?: string[];
-  ledger?: Record<string, { score: number; letter: string | null }>;
+  ledger?: LastPosted[];
 }
 
 /** Rows get lines 2, 3, ... in order (the header is line 1), and S1 / u1 / Q1 / 95 unless given. */
@@ -99,7 +100,7 @@ function inputFor(rows: RowInput[], world: World = {}): GradePlanInput {
     isOptedIn: (section) => optedIn.has(section),
     lineItemsFor: (cls) => items.filter((item) => item.classSourcedId === cls),
     isWindowOpen: (item) => !closed.has(item.sourcedId),
-    ledgerFor: (id) => world.ledger?.[id],
+    lastPosted: (items) => (world.ledger ?? []).filter((entry) => items.includes(entry.lineItemSourcedId)),
     options: { ...defaultOptions, ...world.options },
   };
 }
@@ -712,6 +713,12 @@ describe('duplicates: rows reaching the same line item and student', () => {
 
 describe('the ledger', () => {
   const id = resultSourcedId('li-1-q1', 'stu-1');
+  const posted = (score: number, letter: string | null = null, lineItemSourcedId = 'li-1-q1', studentSourcedId = 'stu-1'): LastPosted => ({
+    lineItemSourcedId,
+    studentSourcedId,
+    score,
+    letter,
+  });
 
   it.each([
     { name: 'equal score, scheduled run', full: false, letterGrades: false, ledger: { score: 95, letter: null }, outcome: 'unchanged' },
@@ -725,7 +732,7 @@ describe('the ledger', () => {
   ])('$name -> $outcome', ({ full, letterGrades, ledger, outcome }) => {
     const result = plan([{ grade: '95', letterGrade: 'A' }], {
       options: { full, letterGrades },
-      ledger: ledger ? { [id]: ledger } : {},
+      ledger: ledger ? [posted(ledger.score, ledger.letter)] : [],
     });
     expect(result.outcomes.map((o) => o.outcome)).toEqual([outcome]);
     expect(result.planned).toHaveLength(outcome === 'planned' ? 1 : 0);
@@ -733,7 +740,7 @@ describe('the ledger', () => {
   });
 
   it('identical duplicates of an unchanged result are all unchanged', () => {
-    const result = plan([{ grade: '95' }, { grade: '95' }], { ledger: { [id]: { score: 95, letter: null } } });
+    const result = plan([{ grade: '95' }, { grade: '95' }], { ledger: [posted(95)] });
     expect(result.outcomes.map((o) => [o.outcome, o.message])).toEqual([
       ['unchanged', 'equal to what was last posted'],
       ['unchanged', 'same grade as line 2; equal to what was last posted'],
@@ -742,8 +749,32 @@ describe('the ledger', () => {
   });
 
   it('compares the rounded score', () => {
-    const result = plan([{ grade: '94.999' }], { ledger: { [id]: { score: 95, letter: null } } });
+    const result = plan([{ grade: '94.999' }], { ledger: [posted(95)] });
     expect(result.outcomes[0]?.outcome).toBe('unchanged');
+  });
+
+  it('matches an entry by line item and student: the same score for another student or line item changes nothing', () => {
+    const result = plan([{ grade: '95' }, { studentId: 'u2', grade: '95' }], {
+      ledger: [posted(95, null, 'li-1-q1', 'stu-2'), posted(95, null, 'li-other', 'stu-1'), posted(95, null, 'li-1-q1', 'stu-unknown')],
+    });
+    expect(result.outcomes.map((o) => [o.line, o.outcome])).toEqual([
+      [2, 'planned'],
+      [3, 'unchanged'],
+    ]);
+  });
+
+  it('asks only about the line items results were planned on, a batch at a time', () => {
+    const asked: string[][] = [];
+    const input = inputFor([{ grade: '95' }, { gradingPeriod: 'Q2', grade: '90' }], { closedLineItems: ['li-1-q2'] });
+    const result = planGradePassback({
+      ...input,
+      lastPosted: (items) => {
+        asked.push([...items]);
+        return [];
+      },
+    });
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['planned', 'window-closed']);
+    expect(asked).toEqual([['li-1-q1']]);
   });
 });
 
@@ -889,7 +920,7 @@ describe('a whole file', () => {
         calls.windows += 1;
         return true;
       },
-      ledgerFor: () => undefined,
+      lastPosted: () => [],
       options: defaultOptions,
     });
     expect(result.planned).toHaveLength(sections * students);

@@ -10,6 +10,7 @@ import * as m0003 from './0003-operations.ts';
 import * as m0004 from './0004-web.ts';
 import * as m0005 from './0005-outcome-result-index.ts';
 import * as m0006 from './0006-outcome-target-index.ts';
+import * as m0007 from './0007-ledger-line-item-index.ts';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> };
 
@@ -20,6 +21,7 @@ const all: Record<string, MigrationModule> = {
   '0004-web': m0004,
   '0005-outcome-result-index': m0005,
   '0006-outcome-target-index': m0006,
+  '0007-ledger-line-item-index': m0007,
 };
 
 export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
