@@ -7,6 +7,7 @@
 import { copyFile, mkdir, mkdtemp, rm, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { openStore } from '../src/store/open-store.ts';
 import { setOptIn } from '../src/store/opt-ins.ts';
@@ -263,4 +264,22 @@ export function between(result: PipelineRunResult, fromMsg: string, toMsg: strin
   const from = result.marks.find((mark) => mark.msg === fromMsg);
   const to = result.marks.find((mark) => mark.msg === toMsg);
   return from && to ? to.atMs - from.atMs : Number.NaN;
+}
+
+/**
+ * The ledger as if every result a dry run planned had been posted: a term's steady state, where a
+ * scheduled run's plan reads an entry for each of its results. Copied from the run's outcomes in
+ * one statement (posting a million results to the sandbox would take hours).
+ */
+export async function recordPlannedAsPosted(storeUrl: string): Promise<number> {
+  const store = await openStore(storeUrl);
+  try {
+    const inserted = await sql`
+      insert or ignore into ledger (result_sourced_id, line_item_sourced_id, student_sourced_id, class_sourced_id, score, letter, posted_at, run_id)
+      select result_sourced_id, line_item_sourced_id, student_sourced_id, class_sourced_id, score, letter, '2026-12-02T00:00:00.000Z', run_id
+      from row_outcomes where outcome = 'planned'`.execute(store.db);
+    return Number(inserted.numAffectedRows ?? 0);
+  } finally {
+    await store.close();
+  }
 }

@@ -262,9 +262,16 @@ async function finishPlan(ctx: PipelineContext, grades: GradePassbackConfig, ic:
     },
   });
   const plan = screening.plan.finish({ lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [], isWindowOpen });
+  ctx.logger.info({ outcomes: plan.outcomeCount }, 'plan resolved');
   // A full run sends everything whatever the ledger says, so it is not read.
   if (plan.needsLedger) {
-    for (const batch of plan.lineItemBatches(ledgerBatch)) plan.recordLastPosted(await readLastPosted(ctx.store, batch));
+    let entries = 0;
+    for (const batch of plan.lineItemBatches(ledgerBatch)) {
+      const lastPosted = await readLastPosted(ctx.store, batch);
+      entries += lastPosted.length;
+      plan.recordLastPosted(lastPosted);
+    }
+    ctx.logger.info({ entries }, 'ledger read');
   }
   return plan;
 }

@@ -557,15 +557,21 @@ export class GradePlan {
   recordLastPosted(entries: Iterable<LastPosted>): void {
     if (!this.needsLedger) return;
     const { letterGrades } = this.#state.options;
-    this.#itemBySourcedId ??= new Map(this.#items.map((item, index) => [item.sourcedId, index]));
+    const itemBySourcedId = (this.#itemBySourcedId ??= new Map(this.#items.map((item, index) => [item.sourcedId, index])));
+    // A line item's entries come together: its index is looked up once, not once per student.
+    let itemSourcedId: string | undefined;
+    let item: number | undefined;
     for (const last of entries) {
-      const item = this.#itemBySourcedId.get(last.lineItemSourcedId);
+      if (last.lineItemSourcedId !== itemSourcedId) {
+        itemSourcedId = last.lineItemSourcedId;
+        item = itemBySourcedId.get(itemSourcedId);
+      }
       const student = this.#state.strings.find(last.studentSourcedId);
       if (item === undefined || student === none) continue;
       const result = this.#results.find(item, student);
       if (result === undefined) continue;
-      const value = resultValue(this.#state.gradeOf(this.#results.firstRowOf(result)));
-      if (last.score === value.score && (!letterGrades || last.letter === value.letter)) this.#results.markUnchanged(result);
+      const grade = this.#state.gradeOf(this.#results.firstRowOf(result));
+      if (last.score === grade.score && (!letterGrades || last.letter === grade.letter)) this.#results.markUnchanged(result);
     }
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRun, finishRun, getRun, lastSuccessfulFileRun, listRuns, recordRunSource, failAbandonedRuns } from '../../src/store/runs.ts';
 import { insertRowOutcomes, listRowOutcomes, updateResultOutcome } from '../../src/store/row-outcomes.ts';
@@ -94,6 +95,22 @@ describe.each(storeKinds)('store on %s', (kind) => {
     await recordPosted(store, 'run-2', { ...result, resultSourcedId: 'r2', lineItemSourcedId: 'li2' }, new Date('2026-12-02T00:00:00Z'));
     expect(await readLastPosted(store, ['li1', 'li-never-posted'])).toEqual([{ lineItemSourcedId: 'li1', studentSourcedId: 's1', score: 88, letter: null }]);
     expect(await readLastPosted(store, [])).toEqual([]);
+  });
+
+  it('reads a line item\'s ledger entries with their types, and refuses a score that is not a number', async () => {
+    store = await openFreshStore(kind);
+    const result = { resultSourcedId: 'r1', lineItemSourcedId: 'li1', classSourcedId: 'c1', studentSourcedId: 's1', score: 7, letter: null, comment: null };
+    await recordPosted(store, 'run-1', result, new Date('2026-12-01T00:00:00Z'));
+    await recordPosted(store, 'run-1', { ...result, resultSourcedId: 'r2', studentSourcedId: 's2', score: 93.25, letter: 'A' }, new Date('2026-12-01T00:00:00Z'));
+    const entries = await readLastPosted(store, ['li1']);
+    expect(entries.sort((a, b) => a.studentSourcedId.localeCompare(b.studentSourcedId))).toEqual([
+      { lineItemSourcedId: 'li1', studentSourcedId: 's1', score: 7, letter: null },
+      { lineItemSourcedId: 'li1', studentSourcedId: 's2', score: 93.25, letter: 'A' },
+    ]);
+    if (kind !== 'sqlite') return;
+    // SQLite keeps whatever a column is given; only a damaged database would hold this.
+    await sql`update ledger set score = 'ninety' where result_sourced_id = 'r2'`.execute(store.db);
+    await expect(readLastPosted(store, ['li1'])).rejects.toThrow(/number/i);
   });
 
   it('records opt-ins and outs', async () => {

@@ -6,5 +6,5 @@ import type { Kysely } from 'kysely';
  * item, the answer is only what was posted. Student second: a line item's entries come back together.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('ledger_line_item').on('ledger').columns(['line_item_sourced_id', 'student_sourced_id']).execute();
+  await db.schema.createIndex('ledger_line_item').on('ledger').columns(['line_item_sourced_id', 'student_sourced_id', 'score', 'letter']).execute();
 }
