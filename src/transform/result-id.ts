@@ -24,12 +24,7 @@ export function uuidV5(name: string, namespace: string): string {
 
 /** The result sourcedId of one student's grade on one line item. */
 export function resultSourcedId(lineItemSourcedId: string, studentSourcedId: string): string {
-  return formatUuid(resultIdBytes(lineItemSourcedId, studentSourcedId));
-}
-
-/** The same ID as 16 bytes, the way a plan of a million results keeps it. */
-export function resultIdBytes(lineItemSourcedId: string, studentSourcedId: string): Uint8Array {
-  return uuidV5Bytes(`${lineItemSourcedId}/${studentSourcedId}`, resultNamespaceBytes);
+  return formatUuid(uuidV5Bytes(`${lineItemSourcedId}/${studentSourcedId}`, resultNamespaceBytes));
 }
 
 function uuidBytes(uuid: string): Buffer {
@@ -60,7 +55,7 @@ function versioned(bytes: Uint8Array): Uint8Array {
 }
 
 /** The canonical text form of the first 16 bytes of `bytes`. */
-export function formatUuid(bytes: Uint8Array): string {
+function formatUuid(bytes: Uint8Array): string {
   // Written as text into a buffer and decoded once: a flat 36-character string. Building it from
   // pieces (a replace or a join) leaves V8 a tree of three strings, about twice the memory.
   const text = Buffer.allocUnsafe(36);
