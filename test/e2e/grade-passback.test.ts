@@ -10,6 +10,7 @@ import { setOptIn } from '../../src/store/opt-ins.ts';
 import { listRowOutcomes } from '../../src/store/row-outcomes.ts';
 import { jsonSummary } from '../helpers/cli.ts';
 import { scenarioNow, startGradeWorld, type GradeWorld } from '../helpers/grade-world.ts';
+import { storeKinds } from '../helpers/stores.ts';
 
 interface ExpectedResult {
   lineItemSourcedId: string;
@@ -71,8 +72,9 @@ describe('gradebridge run grades on the fixture district', () => {
     expect(refused?.message).toMatch(/B\+/);
   });
 
-  it('sends nothing for unchanged grades on the next scheduled run, and --full resends all without duplicates', async () => {
-    world = await startGradeWorld();
+  // On both stores: a scheduled run's ledger read has its own path for each.
+  it.each(storeKinds)('sends nothing for unchanged grades on the next scheduled run, and --full resends all without duplicates (%s)', async (storeKind) => {
+    world = await startGradeWorld({ storeKind });
     await optInScenarioSections(world);
     const first = jsonSummary(await world.run(['run', 'grades', '--json']));
     const firstPuts = puts(world).length;
