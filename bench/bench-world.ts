@@ -13,6 +13,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { setOptIn } from '../src/store/opt-ins.ts';
 import { replaceRosterSnapshot } from '../src/store/roster-mappings.ts';
 import { runInChild, startChildService, type ChildService } from './child.ts';
+import type { WorldSpec } from './world-spec.ts';
 import { exportTitle, generateDistrict, writeExportCsv, type BenchDistrict, type BenchDistrictSize, type WriteExportOptions, type WrittenExport } from './generate-district.ts';
 
 export const SandboxesReady = z.strictObject({
@@ -25,15 +26,6 @@ export const SandboxesReady = z.strictObject({
 });
 export type SandboxesReady = z.infer<typeof SandboxesReady>;
 
-/** What a measurement child needs to run the pipeline against the world. */
-export const WorldSpec = z.strictObject({
-  dir: z.string(),
-  /** The raw config (as parsed YAML would be); secrets are `{ env }` references into `env`. */
-  config: z.record(z.string(), z.unknown()),
-  env: z.record(z.string(), z.string()),
-  icUrl: z.string(),
-});
-export type WorldSpec = z.infer<typeof WorldSpec>;
 
 const IcRequestRecord = z.looseObject({
   n: z.number(),

@@ -10,7 +10,7 @@ import type { PipelineContext } from '../pipelines/context.ts';
 import type { IcRequestEvent } from '../src/load/ic-client.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { WorldSpec } from './bench-world.ts';
+import type { WorldSpec } from './world-spec.ts';
 
 export interface PhaseMark {
   msg: string;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { gradePassback } from '../../pipelines/grade-passback.ts';
 import { runPipeline } from '../../pipelines/run-pipeline.ts';
 import { RunTrigger } from '../../src/types.ts';
-import { WorldSpec } from '../bench-world.ts';
+import { WorldSpec } from '../world-spec.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
 import { median } from '../stats.ts';
 import { openWorldContext } from '../world-context.ts';

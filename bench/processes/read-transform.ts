@@ -1,17 +1,21 @@
 /**
- * Child process: read + transform only. The export file is read by the pipeline's reader and planned
- * by the pipeline's transform, streamed one record at a time as the pipeline does, with mappings,
- * line items and opt-ins already at hand (no SFTP, IC or store). Every outcome and planned result is
- * derived, as the pipeline does to store and send them; a first run, so there is no ledger to read.
+ * Child process: read + transform only. The export is read by the pipeline's reader and planned by
+ * the pipeline's transform, streamed one record at a time as the pipeline does, with mappings, line
+ * items and opt-ins already at hand (no IC or store). The bytes come from the local file, or from
+ * the SFTP sandbox through the pipeline's streamExport (download, read and transform together, in a
+ * process that holds nothing else). Every outcome and planned result is derived, as the pipeline
+ * does to store and send them; a first run, so there is no ledger to read.
  */
 import './heap-as-cli.ts';
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { readExportRows } from '../../src/extract/read-export-rows.ts';
 import { makeGradeMappings } from '../../src/transform/grade-mappings.ts';
 import { GradePlanBuilder } from '../../src/transform/plan-grade-passback.ts';
 import type { LineItem } from '../../src/types.ts';
+import { WorldSpec } from '../world-spec.ts';
 import { answerOnce, peakRssMiB } from '../child.ts';
 import { planOptions, readPlanInputs, rosterMappingData, type PlanInputs } from '../plan-inputs.ts';
 
@@ -32,14 +36,33 @@ function planLookups(inputs: PlanInputs) {
   return { mappings, lineItems, optedIn, options: planOptions(inputs) };
 }
 
-answerOnce(z.strictObject({ file: z.string(), inputsFile: z.string() }), async ({ file, inputsFile }) => {
+const Source = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), file: z.string() }),
+  z.strictObject({ kind: z.literal('sftp'), spec: WorldSpec.extend({ storeUrl: z.string() }) }),
+]);
+
+/** Hands the export's bytes to `read`: from the file, or downloaded as the pipeline downloads it. */
+async function readSource(source: z.infer<typeof Source>, read: (bytes: Readable) => Promise<void>): Promise<void> {
+  if (source.kind === 'file') return read(createReadStream(source.file));
+  // Loaded only here: the file's measurement does not carry the SSH client and config modules.
+  const [{ parseConfig }, { streamExport }] = await Promise.all([import('../../src/config/load.ts'), import('../../src/extract/fetch-export.ts')]);
+  const { spec } = source;
+  const { gradePassback } = parseConfig(spec.config, { baseDir: spec.dir, env: { ...spec.env } });
+  if (!gradePassback) throw new Error('the bench world has no gradePassback config');
+  const options = { autoExportTitle: gradePassback.autoExportTitle, minFileAgeSeconds: gradePassback.minFileAgeSeconds, now: new Date() };
+  await streamExport(gradePassback.sftp, options, read);
+}
+
+answerOnce(z.strictObject({ source: Source, inputsFile: z.string() }), async ({ source, inputsFile }) => {
   let inputs: PlanInputs | null = await readPlanInputs(inputsFile);
   const cpu = process.cpuUsage();
   const started = performance.now();
   const { mappings, lineItems, optedIn, options } = planLookups(inputs);
   inputs = null;
   const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options });
-  for await (const batch of readExportRows(createReadStream(file)).batches()) for (const record of batch) builder.add(record);
+  await readSource(source, async (bytes) => {
+    for await (const batch of readExportRows(bytes).batches()) for (const record of batch) builder.add(record);
+  });
   const plan = builder.finish({
     lineItemsFor: (classSourcedId) => lineItems.get(classSourcedId) ?? [],
     isWindowOpen: (item) => item.windowOpenFlag === true,

@@ -29,7 +29,7 @@ import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
 import { mapSectionAndPeriod, mapStudent, type MappedRow, type MappedSection } from './map-row.ts';
 import { ResultTable, type ResultValue } from './result-groups.ts';
-import { resultSourcedId } from './result-id.ts';
+import { formatUuid, resultIdBytes, resultSourcedId } from './result-id.ts';
 import { readRowGrade, type RowGrade, type RowGradeOptions } from './row-grade.ts';
 import { outOfScopeMessage, type RunScope } from './run-scope.ts';
 
@@ -507,6 +507,11 @@ export class GradePlan {
   /** Made once resolving has listed every line item, for the ledger's answers. */
   #itemBySourcedId: Map<string, number> | undefined;
   readonly #results: ResultTable;
+  /**
+   * Each result's ID, 16 bytes, made when the outcomes or the planned results first need them: after
+   * the plan is resolved and its ledger read, and once for both (a million SHA-1s cost half a second).
+   */
+  #resultIds: Uint8Array | undefined;
   /** Per screen, made when a row of it first needs them. */
   readonly #screenTargets: (ScreenTargets | undefined)[] = [];
 
@@ -582,13 +587,11 @@ export class GradePlan {
       if (!this.#isPlanned(result)) continue;
       const first = this.#results.firstRowOf(result);
       const value = resultValue(this.#state.gradeOf(first));
-      const lineItemSourcedId = this.#items[this.#results.lineItemOf(result)]!.sourcedId;
-      const studentSourcedId = strings.at(rows.get(first, field.studentSourcedId));
       yield {
-        resultSourcedId: resultSourcedId(lineItemSourcedId, studentSourcedId),
-        lineItemSourcedId,
+        resultSourcedId: this.#resultId(result),
+        lineItemSourcedId: this.#items[this.#results.lineItemOf(result)]!.sourcedId,
         classSourcedId: strings.at(this.#state.idsOf(first).classId),
-        studentSourcedId,
+        studentSourcedId: strings.at(rows.get(first, field.studentSourcedId)),
         score: value.score,
         letter: value.letter,
         comment: strings.atOrNull(rows.comments.get(first) ?? none),
@@ -687,7 +690,8 @@ export class GradePlan {
     outcome.taskId = item.taskId;
     const student = rows.get(row, field.studentSourcedId);
     const result = this.#results.find(targets.items[at]!, student);
-    outcome.resultSourcedId = resultSourcedId(item.sourcedId, strings.at(student));
+    // An outcome that reaches no result (window closed, superseded) still names the ID it would have.
+    outcome.resultSourcedId = result === undefined ? resultSourcedId(item.sourcedId, strings.at(student)) : this.#resultId(result);
     const reach = this.#reach(row, targets, at);
     if (reach >= 0) return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach} governs this line item`);
     if (reach === reachesClosedWindow) return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
@@ -721,6 +725,21 @@ export class GradePlan {
       outcome,
       message,
     };
+  }
+
+  #resultId(result: number): string {
+    this.#resultIds ??= this.#makeResultIds();
+    return formatUuid(this.#resultIds, result * 16);
+  }
+
+  #makeResultIds(): Uint8Array {
+    const { strings, rows } = this.#state;
+    const ids = new Uint8Array(this.#results.size * 16);
+    for (let result = 0; result < this.#results.size; result++) {
+      const student = strings.at(rows.get(this.#results.firstRowOf(result), field.studentSourcedId));
+      ids.set(resultIdBytes(this.#items[this.#results.lineItemOf(result)]!.sourcedId, student).subarray(0, 16), result * 16);
+    }
+    return ids;
   }
 
   #isPlanned(result: number): boolean {
