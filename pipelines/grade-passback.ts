@@ -17,6 +17,7 @@ import { createIcClient, type IcClient } from '../src/load/ic-client.ts';
 import { IcAcademicSession, IcOrg } from '../src/load/ic-schemas.ts';
 import { postResults } from '../src/load/post-results.ts';
 import { reconcileResults } from '../src/load/reconcile-results.ts';
+import { chunk } from '../src/chunk.ts';
 import { ownCopy } from '../src/own-copy.ts';
 import { readLastPosted, recordPosted } from '../src/store/ledger.ts';
 import { readOptedInSections } from '../src/store/opt-ins.ts';
@@ -266,7 +267,7 @@ async function finishPlan(ctx: PipelineContext, grades: GradePassbackConfig, ic:
   // A full run sends everything whatever the ledger says, so it is not read.
   if (plan.needsLedger) {
     let entries = 0;
-    for (const batch of plan.lineItemBatches(ledgerBatch)) {
+    for (const batch of chunk(plan.lineItemsWithResults(), ledgerBatch)) {
       const lastPosted = await readLastPosted(ctx.store, batch);
       entries += lastPosted.length;
       plan.recordLastPosted(lastPosted);

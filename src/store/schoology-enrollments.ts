@@ -5,6 +5,7 @@
  * gradebridge imported it (IC lists what someone enrolled by hand) is recorded as `adopted`, so a
  * re-flagged admin is still compared, but it is never removed.
  */
+import { chunk } from '../chunk.ts';
 import { SchoologyEnrollmentRow, SchoologyParentLinkRow } from './tables.ts';
 import type { Store } from './open-store.ts';
 
@@ -23,12 +24,6 @@ export interface MadeParentLink {
 const insertChunk = 500;
 const deleteChunk = 250;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export async function readMadeEnrollments(store: Store): Promise<MadeEnrollment[]> {
   const rows = await store.db.selectFrom('schoology_enrollments').selectAll().execute();
   return rows.map((raw) => {
@@ -39,11 +34,11 @@ export async function readMadeEnrollments(store: Store): Promise<MadeEnrollment[
 
 /** Records enrollments Schoology accepted (a re-import replaces the admin flag; whether it was adopted stays as first recorded). */
 export async function recordMadeEnrollments(store: Store, runId: string, made: readonly MadeEnrollment[], at: Date): Promise<void> {
-  for (const chunk of chunks(made, insertChunk)) {
+  for (const part of chunk(made, insertChunk)) {
     await store.db
       .insertInto('schoology_enrollments')
       .values(
-        chunk.map((e) => ({
+        part.map((e) => ({
           section_school_code: e.sectionSchoolCode,
           school_uid: e.schoolUid,
           admin: e.admin ? (1 as const) : (0 as const),
@@ -65,10 +60,10 @@ export async function recordMadeEnrollments(store: Store, runId: string, made: r
 
 /** Forgets enrollments removed from Schoology (or found already gone). */
 export async function forgetMadeEnrollments(store: Store, removed: readonly Pick<MadeEnrollment, 'sectionSchoolCode' | 'schoolUid'>[]): Promise<void> {
-  for (const chunk of chunks(removed, deleteChunk)) {
+  for (const part of chunk(removed, deleteChunk)) {
     await store.db
       .deleteFrom('schoology_enrollments')
-      .where((eb) => eb.or(chunk.map((e) => eb.and([eb('section_school_code', '=', e.sectionSchoolCode), eb('school_uid', '=', e.schoolUid)]))))
+      .where((eb) => eb.or(part.map((e) => eb.and([eb('section_school_code', '=', e.sectionSchoolCode), eb('school_uid', '=', e.schoolUid)]))))
       .execute();
   }
 }
@@ -82,10 +77,10 @@ export async function readMadeParentLinks(store: Store): Promise<MadeParentLink[
 }
 
 export async function recordMadeParentLinks(store: Store, runId: string, made: readonly MadeParentLink[], at: Date): Promise<void> {
-  for (const chunk of chunks(made, insertChunk)) {
+  for (const part of chunk(made, insertChunk)) {
     await store.db
       .insertInto('schoology_parent_links')
-      .values(chunk.map((l) => ({ parent_uid: l.parentUid, student_uid: l.studentUid, run_id: runId, made_at: at.toISOString() })))
+      .values(part.map((l) => ({ parent_uid: l.parentUid, student_uid: l.studentUid, run_id: runId, made_at: at.toISOString() })))
       .onConflict((oc) =>
         oc.columns(['parent_uid', 'student_uid']).doUpdateSet((eb) => ({ run_id: eb.ref('excluded.run_id'), made_at: eb.ref('excluded.made_at') })),
       )
@@ -94,10 +89,10 @@ export async function recordMadeParentLinks(store: Store, runId: string, made: r
 }
 
 export async function forgetMadeParentLinks(store: Store, removed: readonly MadeParentLink[]): Promise<void> {
-  for (const chunk of chunks(removed, deleteChunk)) {
+  for (const part of chunk(removed, deleteChunk)) {
     await store.db
       .deleteFrom('schoology_parent_links')
-      .where((eb) => eb.or(chunk.map((l) => eb.and([eb('parent_uid', '=', l.parentUid), eb('student_uid', '=', l.studentUid)]))))
+      .where((eb) => eb.or(part.map((l) => eb.and([eb('parent_uid', '=', l.parentUid), eb('student_uid', '=', l.studentUid)]))))
       .execute();
   }
 }

@@ -23,6 +23,7 @@
  * at all: `GradePlan.outcomes()` derives them again, in file order, as the caller stores them.
  */
 import { gradeSkipReasons, type ExportRecord, type ExportRow, type GradeSkipReason, type InvalidRecord, type LineItem, type PlannedResult } from '../types.ts';
+import { chunk } from '../chunk.ts';
 import { ownCopy } from '../own-copy.ts';
 import { ByteColumn, IndexTripleMap, IntRecords, StringTable } from './compact-columns.ts';
 import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
@@ -120,7 +121,7 @@ export function planGradePassback(input: GradePlanInput): GradePlanResult {
   const builder = new GradePlanBuilder(input);
   for (const record of input.records) builder.add(record);
   const plan = builder.finish(input);
-  if (plan.needsLedger) for (const batch of plan.lineItemBatches(500)) plan.recordLastPosted(input.lastPosted(batch));
+  if (plan.needsLedger) for (const batch of chunk(plan.lineItemsWithResults(), 500)) plan.recordLastPosted(input.lastPosted(batch));
   return { planned: [...plan.plannedResults()], outcomes: [...plan.outcomes()], rows: plan.rows };
 }
 
@@ -491,7 +492,7 @@ const reachesClosedWindow = -2;
 
 /**
  * A resolved plan: every result it would post, decided once the caller has told it what the ledger
- * holds for its line items (`lineItemBatches`, `recordLastPosted`), and the outcomes of every row,
+ * holds for its line items (`lineItemsWithResults`, `recordLastPosted`), and the outcomes of every row,
  * derived on demand in file order.
  */
 export class GradePlan {
@@ -539,23 +540,14 @@ export class GradePlan {
   }
 
   /**
-   * The sourcedIds of the line items results were planned on, `size` at a time, for the caller to
-   * read what the ledger holds for them. Asking by line item, not by result, reads only what was
-   * posted: nothing on a term's first run, where a million result IDs would find no entry.
+   * The sourcedIds of the line items results were planned on, for the caller to read what the ledger
+   * holds for them. Asking by line item, not by result, reads only what was posted: nothing on a
+   * term's first run, where a million result IDs would find no entry.
    */
-  *lineItemBatches(size: number): Generator<string[]> {
+  lineItemsWithResults(): string[] {
     const withResults = new Uint8Array(this.#items.length);
     for (let result = 0; result < this.#results.size; result++) withResults[this.#results.lineItemOf(result)] = 1;
-    let batch: string[] = [];
-    for (let item = 0; item < this.#items.length; item++) {
-      if (withResults[item] === 0) continue;
-      batch.push(this.#items[item]!.sourcedId);
-      if (batch.length === size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+    return this.#items.filter((_item, index) => withResults[index] === 1).map((item) => item.sourcedId);
   }
 
   /** What the ledger holds for some of the plan's line items. Results equal to it are `unchanged`. */

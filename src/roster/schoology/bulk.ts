@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { SchoologyError } from '../../errors.ts';
 import type { SchoologyHttp } from './http.ts';
-import { chunk } from './paging.ts';
+import { chunk } from '../../chunk.ts';
 import { BULK_LIMIT, bulkAnswer, type BulkItemResult } from './schemas.ts';
 
 export interface BulkWrite<T> {

@@ -1,6 +1,7 @@
 /** `GET /sections?section_school_codes=a,b`: sections by section school code, 50 keys per lookup. */
 import type { SchoologyHttp } from './http.ts';
-import { chunk, listAll } from './paging.ts';
+import { chunk } from '../../chunk.ts';
+import { listAll } from './paging.ts';
 import { LOOKUP_LIMIT, Section } from './schemas.ts';
 
 export async function findSectionsBySchoolCode(api: SchoologyHttp, codes: readonly string[]): Promise<Section[]> {

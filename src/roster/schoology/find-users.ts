@@ -1,6 +1,7 @@
 /** `GET /users?school_uids=a,b`: users by `school_uid`, 50 keys per lookup. */
 import type { SchoologyHttp } from './http.ts';
-import { chunk, listAll } from './paging.ts';
+import { chunk } from '../../chunk.ts';
+import { listAll } from './paging.ts';
 import { LOOKUP_LIMIT, User } from './schemas.ts';
 
 export async function findUsersBySchoolUid(api: SchoologyHttp, uids: readonly string[]): Promise<User[]> {

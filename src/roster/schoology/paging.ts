@@ -26,10 +26,3 @@ export async function listAll<T extends z.ZodType>(api: SchoologyHttp, path: str
   }
   return items;
 }
-
-/** Splits `items` into runs of at most `size`, keeping order. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
