@@ -5,7 +5,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { z } from 'zod';
 
 const Answer = z.union([
@@ -18,9 +21,40 @@ export const benchDir = fileURLToPath(new URL('.', import.meta.url));
 /** Extra Node flags for every measurement child, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
 const extraNodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== '');
 
-function start(script: string, input: unknown): ChildProcess {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...extraNodeArgs],
+/**
+ * The child scripts, bundled as bin/gradebridge.js runs the CLI (npm run build): measured through
+ * tsx, every process would carry its loader thread and compiled sources, about 30 MiB that
+ * gradebridge as installed does not. Built once per bench process, into a folder of its own.
+ */
+let bundled: Promise<string> | undefined;
+
+function bundleChildren(): Promise<string> {
+  bundled ??= (async () => {
+    const outdir = fileURLToPath(new URL(`../dist/bench-${process.pid}/`, import.meta.url));
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    const processes = path.join(benchDir, 'processes');
+    const scripts = readdirSync(processes).filter((name) => name.endsWith('.ts') && name !== 'heap-as-cli.ts');
+    await build({
+      entryPoints: scripts.map((name) => path.join(processes, name)),
+      outbase: benchDir,
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    return outdir;
+  })();
+  return bundled;
+}
+
+async function start(script: string, input: unknown): Promise<ChildProcess> {
+  const outdir = await bundleChildren();
+  const child = fork(path.join(outdir, script.replace(/\.ts$/, '.js')), [], {
+    execArgv: extraNodeArgs,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
@@ -45,7 +79,7 @@ async function firstAnswer<T>(child: ChildProcess, schema: z.ZodType<T>, script:
 
 /** Runs `script` (relative to bench/) in a fresh process with `input`; its answer is checked by `schema`. */
 export async function runInChild<T>(script: string, input: unknown, schema: z.ZodType<T>, timeoutMs = 300_000): Promise<T> {
-  const child = start(script, input);
+  const child = await start(script, input);
   try {
     return await firstAnswer(child, schema, script, timeoutMs);
   } finally {
@@ -64,7 +98,7 @@ export interface ChildService<T> {
 
 /** Starts a long-lived child (`serveUntilClosed` on its side) and waits for what it reports when ready. */
 export async function startChildService<T>(script: string, input: unknown, schema: z.ZodType<T>, timeoutMs = 300_000): Promise<ChildService<T>> {
-  const child = start(script, input);
+  const child = await start(script, input);
   const value = await firstAnswer(child, schema, script, timeoutMs);
   return {
     value,

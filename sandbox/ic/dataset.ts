@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { projectFile } from '../../src/project-files.ts';
 
 /** The fixture district (`fixtures/district/`): the data set, export files, mapping and calendar. */
-export const fixturesDir = fileURLToPath(new URL('../../fixtures/district/', import.meta.url));
+export const fixturesDir = projectFile('fixtures/district');
 
 const sourcedId = z.string().min(1);
 const status = z.enum(['active', 'tobedeleted']);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   DNS_NAMESPACE,
@@ -42,6 +43,20 @@ describe('resultSourcedId', () => {
     { lineItem: 'é', student: '学生', expected: 'e5558db3-b0f4-5f27-8f34-afdf719ef103' },
   ])('($lineItem, $student) -> $expected', ({ lineItem, student, expected }) => {
     expect(resultSourcedId(lineItem, student)).toBe(expected);
+  });
+
+  it('hashes a name longer than its reused buffer whole, as node:crypto does', () => {
+    const lineItem = `li-${'é'.repeat(700)}`;
+    const student = 'stu-学'.repeat(100);
+    const digest = createHash('sha1')
+      .update(Buffer.from(RESULT_ID_NAMESPACE.replaceAll('-', ''), 'hex'))
+      .update(`${lineItem}/${student}`, 'utf8')
+      .digest();
+    digest[6] = (digest[6]! & 0x0f) | 0x50;
+    digest[8] = (digest[8]! & 0x3f) | 0x80;
+    const hex = digest.subarray(0, 16).toString('hex');
+    expect(resultSourcedId(lineItem, student)).toBe(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
+    expect(resultSourcedId('li-1', 'stu-1')).toBe('16ad9355-857e-5cb0-88f7-f3e8d0e0a0fa');
   });
 
   it('is stable and differs per line item and per student', () => {

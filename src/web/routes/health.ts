@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { projectFile } from '../../project-files.ts';
 import { contentType as metricsContentType, renderMetrics } from '../../metrics/render-metrics.ts';
 import type { WebDeps } from '../web-deps.ts';
 
-const stylesheet = readFileSync(new URL('../assets/style.css', import.meta.url), 'utf8');
+const stylesheet = readFileSync(projectFile('src/web/assets/style.css'), 'utf8');
 
 export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void {
   const sessionless = { config: { sessionless: true } };
