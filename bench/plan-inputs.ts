@@ -64,10 +64,12 @@ function studentsByClass(enrollments: readonly { class_sourced_id: string; user_
   return byClass;
 }
 
-/** The roster part as makeGradeMappings takes it. */
+/** The roster part as makeGradeMappings takes it; each student ID held once, as the store's reader holds it. */
 export function rosterMappingData(inputs: PlanInputs): RosterMappingData {
   const { studentsByClass: byClass, ...rest } = inputs.roster;
-  return { ...rest, studentsByClass: new Map(Object.entries(byClass).map(([cls, students]) => [cls, new Set(students)])) };
+  const studentIds = new Map<string, string>();
+  const once = (id: string): string => studentIds.get(id) ?? (studentIds.set(id, id), id);
+  return { ...rest, studentsByClass: new Map(Object.entries(byClass).map(([cls, students]) => [cls, new Set(students.map(once))])) };
 }
 
 export async function readPlanInputs(file: string): Promise<PlanInputs> {

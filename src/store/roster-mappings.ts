@@ -101,9 +101,20 @@ export async function readRosterMappingRows(store: Store, options: { enrollmentP
   };
 }
 
-/** Student enrollments page by page, in primary key order (keyset pagination), into the lookup. */
+/**
+ * Student enrollments page by page, in primary key order (keyset pagination), into the lookup. Each
+ * student's ID is kept once, however many classes list it: a district's quarter-million enrollments
+ * would otherwise hold a string per row (7 MiB at 250,000).
+ */
 async function readStudentsByClass(store: Store, enrollmentPage: number): Promise<Map<string, Set<string>>> {
   const byClass = new Map<string, Set<string>>();
+  const studentIds = new Map<string, string>();
+  const once = (id: string): string => {
+    const kept = studentIds.get(id);
+    if (kept !== undefined) return kept;
+    studentIds.set(id, id);
+    return id;
+  };
   const students = store.db
     .selectFrom('roster_enrollments')
     .select(['class_sourced_id', 'user_sourced_id'])
@@ -124,9 +135,10 @@ async function readStudentsByClass(store: Store, enrollmentPage: number): Promis
     ).execute();
     for (const raw of page) {
       const row = MappingEnrollmentRow.parse(raw);
+      const student = once(row.user_sourced_id);
       const inClass = byClass.get(row.class_sourced_id);
-      if (inClass) inClass.add(row.user_sourced_id);
-      else byClass.set(row.class_sourced_id, new Set([row.user_sourced_id]));
+      if (inClass) inClass.add(student);
+      else byClass.set(row.class_sourced_id, new Set([student]));
       after = row;
     }
     if (page.length < enrollmentPage) return byClass;
