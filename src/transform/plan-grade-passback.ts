@@ -30,7 +30,7 @@ import { DuplicateRows, type DuplicateGroup } from './duplicate-rows.ts';
 import { makeLineItemTargets, type LineItemTargets } from './line-item-targets.ts';
 import { mapSectionAndPeriod, mapStudent, type MappedRow, type MappedSection } from './map-row.ts';
 import { ResultTable, type ResultValue } from './result-groups.ts';
-import { formatUuid, resultIdBytes, resultSourcedId } from './result-id.ts';
+import { formatUuid, writeResultIdBytes, resultSourcedId } from './result-id.ts';
 import { readRowGrade, type RowGrade, type RowGradeOptions } from './row-grade.ts';
 import { outOfScopeMessage, type RunScope } from './run-scope.ts';
 
@@ -744,7 +744,7 @@ export class GradePlan {
     const ids = new Uint8Array(this.#results.size * 16);
     for (let result = 0; result < this.#results.size; result++) {
       const student = strings.at(rows.get(this.#results.firstRowOf(result), field.studentSourcedId));
-      ids.set(resultIdBytes(this.#items[this.#results.lineItemOf(result)]!.sourcedId, student).subarray(0, 16), result * 16);
+      writeResultIdBytes(this.#items[this.#results.lineItemOf(result)]!.sourcedId, student, ids, result * 16);
     }
     return ids;
   }
