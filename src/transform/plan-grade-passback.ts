@@ -429,7 +429,7 @@ export class GradePlanBuilder {
 
   /**
    * Every screen is made here, by one object literal: built by spreading a base and overriding
-   * fields, each of a million-row plan's 33,000 screens got a hidden class of its own (8 MiB).
+   * fields, each of a million-row plan's 33,000 screens got a hidden class of its own (10 MiB).
    */
   #newScreen(section: number, period: number, decided: ScreenDecision): SectionScreen {
     const info = this.#state.periodOf(this.#state.strings.at(period));
