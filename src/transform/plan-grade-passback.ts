@@ -313,6 +313,7 @@ export class GradePlanBuilder {
   #candidates = 0;
   /** (section, 0, period) -> index into the state's screens; (section, 1, period) for invalid records. */
   readonly #sectionScreens = new IndexTripleMap();
+  readonly #previous = new PreviousRow();
 
   constructor(input: GradePlanScreening) {
     const { options } = input;
@@ -366,23 +367,41 @@ export class GradePlanBuilder {
   #screen(row: ExportRow, duplicates: DuplicateRows): void {
     const state = this.#state;
     const { input, options } = state;
-    const section = state.strings.index(row.sectionSchoolCode);
-    const student = state.strings.index(row.studentId);
+    const previous = this.#previous;
+    const sameSection = previous.section !== none && row.sectionSchoolCode === previous.sectionSchoolCode;
+    const sameStudent = sameSection && row.studentId === previous.studentId;
+    const section = sameSection ? previous.section : state.strings.index(row.sectionSchoolCode);
+    const student = sameStudent ? previous.student : state.strings.index(row.studentId);
     const period = state.strings.index(row.gradingPeriod);
     const screenIndex = this.#screenSection(section, period);
     const screen = state.screens[screenIndex]!;
+    const classSourcedId = screen.skip ? null : screen.mapped.classSourcedId;
+    let studentSourcedId: string | null = null;
+    let studentIndex = none;
+    if (classSourcedId !== null && sameStudent && classSourcedId === previous.classSourcedId) {
+      studentSourcedId = previous.studentSourcedId;
+      studentIndex = previous.studentIndex;
+    } else if (classSourcedId !== null) {
+      studentSourcedId = input.mappings.studentFor(row.studentId, classSourcedId);
+      studentIndex = studentSourcedId === null ? none : state.strings.index(studentSourcedId);
+    }
+    previous.sectionSchoolCode = row.sectionSchoolCode;
+    previous.section = section;
+    previous.studentId = row.studentId;
+    previous.student = student;
+    previous.classSourcedId = classSourcedId;
+    previous.studentSourcedId = studentSourcedId;
+    previous.studentIndex = studentIndex;
     if (screen.skip) {
       state.pushRow(row.line, screen.skip.kind, screenIndex, student, none, screen.skip.message);
       return;
     }
-    const studentSourcedId = input.mappings.studentFor(row.studentId, screen.mapped.classSourcedId);
     if (studentSourcedId === null) {
       const unmapped = mapStudent(row.studentId, screen.mapped, input.mappings);
       const message = unmapped.mapped ? '' : unmapped.message;
       state.pushRow(row.line, skipKind('unmapped-student'), screenIndex, student, none, state.messages.index(message));
       return;
     }
-    const studentIndex = state.strings.index(studentSourcedId);
     this.#rememberTermRow(screen.ids, studentIndex, row.line);
     if (options.teachersMustOptIn && !screen.optedIn) {
       const message = state.messages.index(notOptedInMessage(row.sectionSchoolCode));
@@ -478,6 +497,23 @@ export class GradePlanBuilder {
 
 function notOptedInMessage(sectionSchoolCode: string): string {
   return `section "${sectionSchoolCode}" is not opted in to grade passback`;
+}
+
+/**
+ * What the previous row's section and student came to. An export lists a section's rows together,
+ * and a student's rows for its periods one after another: a row that repeats the one before has its
+ * strings compared, not looked up again (six map lookups a row).
+ */
+class PreviousRow {
+  /** `none` before the first row. */
+  section = none;
+  sectionSchoolCode = '';
+  student = none;
+  studentId = '';
+  /** The class the student was looked up in; null when the row's screen skipped it. */
+  classSourcedId: string | null = null;
+  studentSourcedId: string | null = null;
+  studentIndex = none;
 }
 
 /** Why a candidate row reaches no line item (steps 5-7). */

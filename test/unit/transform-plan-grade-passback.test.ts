@@ -937,3 +937,45 @@ describe('a whole file', () => {
     expect(result.planned).toHaveLength(2);
   });
 });
+
+describe('consecutive rows of a student', () => {
+  it('are each mapped in their own section and class, whatever the row before mapped to', () => {
+    const result = plan([
+      { sectionSchoolCode: 'S1', studentId: 'u2', gradingPeriod: 'Q1' },
+      { sectionSchoolCode: 'S1', studentId: 'u2', gradingPeriod: 'Q2' },
+      { sectionSchoolCode: 'S2', studentId: 'u2', gradingPeriod: 'Q1' },
+      { sectionSchoolCode: 'S3', studentId: 'u2', gradingPeriod: 'Q1' },
+      { sectionSchoolCode: 'S1-X', studentId: 'u2', gradingPeriod: 'Q1' },
+      { sectionSchoolCode: 'S1-X', studentId: 'u1', gradingPeriod: 'Q1' },
+      { sectionSchoolCode: 'S2', studentId: 'u1', gradingPeriod: 'Q1' },
+    ]);
+    expect(result.outcomes.map((o) => [o.line, o.outcome, o.studentSourcedId])).toEqual([
+      [2, 'planned', 'stu-2'],
+      [3, 'planned', 'stu-2'],
+      [4, 'unmapped-student', null],
+      [5, 'school-not-included', null],
+      // S1-X is cls-1 too: the same line item and student as line 2, with the same grade.
+      [6, 'planned', 'stu-2'],
+      [7, 'planned', 'stu-1'],
+      [8, 'planned', 'stu-1'],
+    ]);
+  });
+
+  it('ask the mappings for a student once while the section and student repeat', () => {
+    const asked: string[] = [];
+    const input = inputFor([
+      { studentId: 'u1', gradingPeriod: 'Q1' },
+      { studentId: 'u1', gradingPeriod: 'Q2' },
+      { studentId: 'u1', gradingPeriod: 'Final' },
+      { studentId: 'u2', gradingPeriod: 'Q1' },
+      { studentId: 'u2', gradingPeriod: 'Q2' },
+      { studentId: 'u1', gradingPeriod: 'Q1', grade: '90' },
+    ]);
+    const result = planGradePassback({
+      ...input,
+      mappings: { ...mappings, studentFor: (student, cls) => (asked.push(`${student}@${cls}`), mappings.studentFor(student, cls)) },
+    });
+    expect(asked).toEqual(['u1@cls-1', 'u2@cls-1', 'u1@cls-1']);
+    expect(result.outcomes.map((o) => o.studentSourcedId)).toEqual(['stu-1', 'stu-1', 'stu-1', 'stu-2', 'stu-2', 'stu-1']);
+  });
+});
