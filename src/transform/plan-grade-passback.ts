@@ -229,17 +229,31 @@ class PlanState {
   readonly #gradeIndex = new Map<string, Map<string, number>>();
   readonly #periods = new Map<string, { key: number; overall: boolean }>();
 
+  readonly options: GradePlanOptions;
+  /**
+   * The mappings and opt-ins, needed only while rows are screened: let go by `endScreening`, so that
+   * a district's roster lookups are not held while a million outcomes are written.
+   */
+  #screening: GradePlanScreening | null;
+
   constructor(
-    readonly input: GradePlanScreening,
+    screening: GradePlanScreening,
     readonly gradeOptions: RowGradeOptions,
   ) {
-    const { options } = input;
+    const { options } = screening;
+    this.options = options;
+    this.#screening = screening;
     this.overallPeriods = new Set(options.overallPeriodValues.map(normalisePeriod));
     this.termRowLines = options.termTaskIds.some((id) => options.overallTaskIds.includes(id)) ? new IndexTripleMap() : null;
   }
 
-  get options(): GradePlanOptions {
-    return this.input.options;
+  get input(): GradePlanScreening {
+    if (!this.#screening) throw new Error('PlanState: screening is over');
+    return this.#screening;
+  }
+
+  endScreening(): void {
+    this.#screening = null;
   }
 
   /** Grades repeat across rows (a few thousand distinct cells in a district): each is read once. */
@@ -348,6 +362,7 @@ export class GradePlanBuilder {
     const groups = this.#duplicates.groups;
     const table = this.#duplicates.emptyTable();
     this.#duplicates = null;
+    this.#state.endScreening();
     return new GradePlan(this.#state, groups, lookups, new ResultTable((row) => resultValue(this.#state.gradeOf(row)), this.#candidates, table));
   }
 
@@ -815,21 +830,24 @@ function normalisePeriod(period: string): string {
   return period.trim().toLowerCase();
 }
 
-/** A window's state cannot change within one plan, so each (line item, school) is asked once. */
+/**
+ * A window's state cannot change within one plan, so each (line item, school) is asked once. Keyed by
+ * school first: schools are few, line items many (a Map per line item cost 6 MiB at 33,000).
+ */
 function cacheWindowChecks(
   isWindowOpen: (item: LineItem, schoolSourcedId: string) => boolean,
 ): (item: LineItem, schoolSourcedId: string) => boolean {
-  const known = new Map<LineItem, Map<string, boolean>>();
+  const known = new Map<string, Map<LineItem, boolean>>();
   return (item, schoolSourcedId) => {
-    let bySchool = known.get(item);
-    if (!bySchool) {
-      bySchool = new Map();
-      known.set(item, bySchool);
+    let byItem = known.get(schoolSourcedId);
+    if (!byItem) {
+      byItem = new Map();
+      known.set(schoolSourcedId, byItem);
     }
-    let open = bySchool.get(schoolSourcedId);
+    let open = byItem.get(item);
     if (open === undefined) {
       open = isWindowOpen(item, schoolSourcedId);
-      bySchool.set(schoolSourcedId, open);
+      byItem.set(item, open);
     }
     return open;
   };
