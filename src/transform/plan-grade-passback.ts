@@ -517,7 +517,8 @@ function notOptedInMessage(sectionSchoolCode: string): string {
 /**
  * What the previous row's section and student came to. An export lists a section's rows together,
  * and a student's rows for its periods one after another: a row that repeats the one before has its
- * strings compared, not looked up again (six map lookups a row).
+ * strings compared, not looked up again (six map lookups a row). It holds the last row's own strings,
+ * so at most one chunk of the export stays alive through them, not one per row.
  */
 class PreviousRow {
   /** `none` before the first row. */
