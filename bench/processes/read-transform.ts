@@ -41,26 +41,34 @@ const Source = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sftp'), spec: WorldSpec.extend({ storeUrl: z.string() }) }),
 ]);
 
-/** Hands the export's bytes to `read`: from the file, or downloaded as the pipeline downloads it. */
-async function readSource(source: z.infer<typeof Source>, read: (bytes: Readable) => Promise<void>): Promise<void> {
-  if (source.kind === 'file') return read(createReadStream(source.file));
-  // Loaded only here: the file's measurement does not carry the SSH client and config modules.
+type ReadSource = (read: (bytes: Readable) => Promise<void>) => Promise<void>;
+
+/**
+ * What hands the export's bytes to `read`: the file, or the download as the pipeline downloads it.
+ * Made before the clock starts, as the CLI loads its modules before a run: the SSH client and config
+ * modules are loaded only for the SFTP source, so the file's measurement does not carry them.
+ */
+async function sourceReader(source: z.infer<typeof Source>): Promise<ReadSource> {
+  if (source.kind === 'file') return (read) => read(createReadStream(source.file));
   const [{ parseConfig }, { streamExport }] = await Promise.all([import('../../src/config/load.ts'), import('../../src/extract/fetch-export.ts')]);
   const { spec } = source;
   const { gradePassback } = parseConfig(spec.config, { baseDir: spec.dir, env: { ...spec.env } });
   if (!gradePassback) throw new Error('the bench world has no gradePassback config');
-  const options = { autoExportTitle: gradePassback.autoExportTitle, minFileAgeSeconds: gradePassback.minFileAgeSeconds, now: new Date() };
-  await streamExport(gradePassback.sftp, options, read);
+  return async (read) => {
+    const options = { autoExportTitle: gradePassback.autoExportTitle, minFileAgeSeconds: gradePassback.minFileAgeSeconds, now: new Date() };
+    await streamExport(gradePassback.sftp, options, read);
+  };
 }
 
 answerOnce(z.strictObject({ source: Source, inputsFile: z.string() }), async ({ source, inputsFile }) => {
   let inputs: PlanInputs | null = await readPlanInputs(inputsFile);
+  const readSource = await sourceReader(source);
   const cpu = process.cpuUsage();
   const started = performance.now();
   const { mappings, lineItems, optedIn, options } = planLookups(inputs);
   inputs = null;
   const builder = new GradePlanBuilder({ mappings, isOptedIn: (section) => optedIn.has(section), options });
-  await readSource(source, async (bytes) => {
+  await readSource(async (bytes) => {
     for await (const batch of readExportRows(bytes).batches()) for (const record of batch) builder.add(record);
   });
   const plan = builder.finish({
