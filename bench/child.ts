@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { z } from 'zod';
+import { bundle } from '../bin/build.ts';
 
 const Answer = z.union([
   z.strictObject({ ok: z.literal(true), value: z.unknown() }),
@@ -22,9 +22,9 @@ export const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const extraNodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== '');
 
 /**
- * The child scripts, bundled as bin/gradebridge.js runs the CLI (npm run build): measured through
- * tsx, every process would carry its loader thread and compiled sources, about 30 MiB that
- * gradebridge as installed does not. Built once per bench process, into a folder of its own.
+ * The child scripts, bundled as the CLI is (bin/build.ts): measured through tsx, every process would
+ * carry its loader thread and compiled sources, about 30 MiB that gradebridge as installed does not.
+ * Built once per bench process, into a folder of its own.
  */
 let bundled: Promise<string> | undefined;
 
@@ -34,18 +34,7 @@ function bundleChildren(): Promise<string> {
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     const processes = path.join(benchDir, 'processes');
     const scripts = readdirSync(processes).filter((name) => name.endsWith('.ts') && name !== 'heap-as-cli.ts');
-    await build({
-      entryPoints: scripts.map((name) => path.join(processes, name)),
-      outbase: benchDir,
-      outdir,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    await bundle(scripts.map((name) => path.join(processes, name)), outdir, benchDir);
     return outdir;
   })();
   return bundled;
