@@ -391,22 +391,10 @@ export class GradePlanBuilder {
     const screenIndex = this.#screenSection(section, period);
     const screen = state.screens[screenIndex]!;
     const classSourcedId = screen.skip ? null : screen.mapped.classSourcedId;
-    let studentSourcedId: string | null = null;
-    let studentIndex = none;
-    if (classSourcedId !== null && sameStudent && classSourcedId === previous.classSourcedId) {
-      studentSourcedId = previous.studentSourcedId;
-      studentIndex = previous.studentIndex;
-    } else if (classSourcedId !== null) {
-      studentSourcedId = input.mappings.studentFor(row.studentId, classSourcedId);
-      studentIndex = studentSourcedId === null ? none : state.strings.index(studentSourcedId);
-    }
-    previous.sectionSchoolCode = row.sectionSchoolCode;
-    previous.section = section;
-    previous.studentId = row.studentId;
-    previous.student = student;
-    previous.classSourcedId = classSourcedId;
-    previous.studentSourcedId = studentSourcedId;
-    previous.studentIndex = studentIndex;
+    const known = sameStudent && classSourcedId !== null && classSourcedId === previous.classSourcedId;
+    const studentSourcedId = known ? previous.studentSourcedId : classSourcedId === null ? null : input.mappings.studentFor(row.studentId, classSourcedId);
+    const studentIndex = known ? previous.studentIndex : studentSourcedId === null ? none : state.strings.index(studentSourcedId);
+    previous.remember(row, section, student, classSourcedId, studentSourcedId, studentIndex);
     if (screen.skip) {
       state.pushRow(row.line, screen.skip.kind, screenIndex, student, none, screen.skip.message);
       return;
@@ -530,6 +518,16 @@ class PreviousRow {
   classSourcedId: string | null = null;
   studentSourcedId: string | null = null;
   studentIndex = none;
+
+  remember(row: ExportRow, section: number, student: number, classSourcedId: string | null, studentSourcedId: string | null, studentIndex: number): void {
+    this.sectionSchoolCode = row.sectionSchoolCode;
+    this.section = section;
+    this.studentId = row.studentId;
+    this.student = student;
+    this.classSourcedId = classSourcedId;
+    this.studentSourcedId = studentSourcedId;
+    this.studentIndex = studentIndex;
+  }
 }
 
 /** Why a candidate row reaches no line item (steps 5-7). */
@@ -577,7 +575,7 @@ export class GradePlan {
   readonly #results: ResultTable;
   /**
    * Each result's ID, 16 bytes, made when the outcomes or the planned results first need them: after
-   * the plan is resolved and its ledger read, and once for both (a million SHA-1s cost half a second).
+   * the plan is resolved and its ledger read, and once for both (a million cost a second in situ).
    */
   #resultIds: Uint8Array | undefined;
   /** Per screen, made when a row of it first needs them. */
