@@ -574,6 +574,14 @@ export class GradePlan {
   #itemBySourcedId: Map<string, number> | undefined;
   readonly #results: ResultTable;
   /**
+   * Outcome (by its place in `outcomes()`) -> the result it reaches, for the few that reach a result
+   * an earlier outcome made (rows agreeing on a target). Every other reaching outcome makes the next
+   * result, so `outcomes()` counts its way through them instead of looking each one up.
+   */
+  readonly #repeats = new Map<number, number>();
+  /** The outcomes or planned results were read, so the ledger can no longer change them. */
+  #ledgerClosed = false;
+  /**
    * Each result's ID, 16 bytes, made when the outcomes or the planned results first need them: after
    * the plan is resolved and its ledger read, and once for both (a million cost a second in situ).
    */
@@ -617,6 +625,7 @@ export class GradePlan {
 
   /** What the ledger holds for some of the plan's line items. Results equal to it are `unchanged`. */
   recordLastPosted(entries: Iterable<LastPosted>): void {
+    if (this.#ledgerClosed) throw new Error('GradePlan: the ledger must be recorded before the outcomes or planned results are read');
     if (!this.needsLedger) return;
     const { letterGrades } = this.#state.options;
     const itemBySourcedId = (this.#itemBySourcedId ??= new Map(this.#items.map((item, index) => [item.sourcedId, index])));
@@ -639,6 +648,7 @@ export class GradePlan {
 
   /** The results to send, in the order rows first reached them. */
   *plannedResults(): Generator<PlannedResult> {
+    this.#closeLedger();
     const { strings, rows } = this.#state;
     for (let result = 0; result < this.#results.size; result++) {
       if (!this.#isPlanned(result)) continue;
@@ -658,20 +668,41 @@ export class GradePlan {
 
   /** Every outcome, in file order (a row's line items in the order IC lists them). */
   *outcomes(): Generator<RowOutcome> {
+    this.#closeLedger();
     const { rows } = this.#state;
+    // Outcomes in the order #resolve counted them; results in the order it made them.
+    let ordinal = 0;
+    let nextResult = 0;
     for (let row = 0; row < this.rows; row++) {
       const kind = rows.kind(row);
       if (kind !== candidateKind) {
+        ordinal++;
         yield this.#rowOutcome(row, gradeSkipReasons[kind - 1]!, this.#state.messages.at(rows.get(row, field.detail)));
         continue;
       }
       const reached = this.#reachedTargets(row);
       if ('reason' in reached) {
+        ordinal++;
         yield this.#rowOutcome(row, reached.reason, reached.message, this.#state.gradeOf(row));
         continue;
       }
-      for (let at = 0; at < reached.items.length; at++) yield this.#lineItemOutcome(row, reached, at);
+      for (let at = 0; at < reached.items.length; at++) {
+        const reach = this.#reach(row, reached, at);
+        let result: number | null = null;
+        if (reach === reachesResult) {
+          result = this.#repeats.get(ordinal) ?? nextResult++;
+          if (this.#results.lineItemOf(result) !== reached.items[at]) throw new Error('GradePlan: outcomes and results out of step');
+        }
+        ordinal++;
+        yield this.#lineItemOutcome(row, reached, at, reach, result);
+      }
     }
+  }
+
+  #closeLedger(): void {
+    if (this.#ledgerClosed) return;
+    this.#ledgerClosed = true;
+    this.#results.endLookups();
   }
 
   /** Counts and remembers every result; returns how many outcomes there are. */
@@ -686,8 +717,11 @@ export class GradePlan {
       }
       const student = rows.get(row, field.studentSourcedId);
       for (let at = 0; at < reached.items.length; at++) {
-        outcomes += 1;
-        if (this.#reach(row, reached, at) === reachesResult) this.#results.reach(reached.items[at]!, student, row);
+        const ordinal = outcomes++;
+        if (this.#reach(row, reached, at) !== reachesResult) continue;
+        const made = this.#results.size;
+        const result = this.#results.reach(reached.items[at]!, student, row);
+        if (result !== made) this.#repeats.set(ordinal, result);
       }
     }
     return outcomes;
@@ -737,7 +771,8 @@ export class GradePlan {
     return targets.windowOpen[at] ? reachesResult : reachesClosedWindow;
   }
 
-  #lineItemOutcome(row: number, targets: ScreenTargets, at: number): RowOutcome {
+  /** `reach`: where the line item leads (`#reach`); `result`: the result it reaches, if it does. */
+  #lineItemOutcome(row: number, targets: ScreenTargets, at: number, reach: number, result: number | null): RowOutcome {
     const { rows, strings, terms } = this.#state;
     const item = this.#items[targets.items[at]!]!;
     const grade = this.#state.gradeOf(row);
@@ -745,14 +780,11 @@ export class GradePlan {
     outcome.termSourcedId = item.termSourcedId ?? terms.atOrNull(this.#state.idsOf(row).term);
     outcome.lineItemSourcedId = item.sourcedId;
     outcome.taskId = item.taskId;
-    const student = rows.get(row, field.studentSourcedId);
-    const result = this.#results.find(targets.items[at]!, student);
     // An outcome that reaches no result (window closed, superseded) still names the ID it would have.
-    outcome.resultSourcedId = result === undefined ? resultSourcedId(item.sourcedId, strings.at(student)) : this.#resultId(result);
-    const reach = this.#reach(row, targets, at);
+    outcome.resultSourcedId = result === null ? resultSourcedId(item.sourcedId, strings.at(rows.get(row, field.studentSourcedId))) : this.#resultId(result);
     if (reach >= 0) return withOutcome(outcome, 'superseded-by-term', `the term row at line ${reach} governs this line item`);
     if (reach === reachesClosedWindow) return withOutcome(outcome, 'window-closed', `the grading window of "${item.title}" (task ${item.taskId}) is closed`);
-    if (result === undefined) throw new Error('GradePlan: a reaching outcome has no result');
+    if (result === null) throw new Error('GradePlan: a reaching outcome has no result');
     if (this.#results.isConflict(result)) return withOutcome(outcome, 'duplicate-conflict', this.#results.conflictMessage(result, (r) => rows.get(r, field.line)));
     const first = this.#results.firstRowOf(result);
     const note = first === row ? null : `same grade as line ${rows.get(first, field.line)}`;

@@ -22,8 +22,8 @@ const state = { open: 0, conflict: 1, unchanged: 2 } as const;
 const field = { lineItem: 0, firstRow: 1 } as const;
 
 export class ResultTable {
-  /** (line item, 0, student) -> result. */
-  readonly #byTarget: IndexTripleMap;
+  /** (line item, 0, student) -> result; null once `endLookups` let it go. */
+  #byTarget: IndexTripleMap | null;
   /** Per result: line item, and the first row reaching it. */
   readonly #records: IntRecords;
   readonly #state = new ByteColumn();
@@ -50,7 +50,7 @@ export class ResultTable {
 
   /** `row` reaches (line item, student): the result is made on the first reach. */
   reach(lineItem: number, student: number, row: number): number {
-    const found = this.#byTarget.getOrAdd(lineItem, 0, student, this.#records.length);
+    const found = this.#lookups().getOrAdd(lineItem, 0, student, this.#records.length);
     if (found === undefined) {
       const index = this.#records.push();
       this.#records.set(index, field.lineItem, lineItem);
@@ -74,7 +74,20 @@ export class ResultTable {
 
   /** The result a (line item, student) reached, once every row was added. */
   find(lineItem: number, student: number): number | undefined {
-    return this.#byTarget.get(lineItem, 0, student);
+    return this.#lookups().get(lineItem, 0, student);
+  }
+
+  /**
+   * No more `reach` or `find`: the table keying the results is let go (32 MB for a million, which a
+   * plan no longer needs while its outcomes are written).
+   */
+  endLookups(): void {
+    this.#byTarget = null;
+  }
+
+  #lookups(): IndexTripleMap {
+    if (!this.#byTarget) throw new Error('ResultTable: lookups have ended');
+    return this.#byTarget;
   }
 
   lineItemOf(result: number): number {
