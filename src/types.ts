@@ -63,7 +63,12 @@ export const skipReasonHelp: Record<GradeSkipReason, string> = {
 export const GradeOutcome = z.enum(['posted', 'planned', 'unchanged', 'failed', ...gradeSkipReasons]);
 export type GradeOutcome = z.infer<typeof GradeOutcome>;
 
-/** One validated auto-export record. `grade` and `letter` are raw text; the transform decides. */
+/**
+ * One validated auto-export record: the columns the plan reads. `grade` and `letter` are raw text;
+ * the transform decides. The export's other columns (school, course and section codes, names) are
+ * recognised but not carried: nothing is decided by them, and a student's name from the export is
+ * never logged or stored (the status page names students from the roster).
+ */
 export const ExportRow = z.object({
   line: z.number().int().positive(),
   sectionSchoolCode: z.string(),
@@ -71,12 +76,7 @@ export const ExportRow = z.object({
   gradingPeriod: z.string(),
   grade: z.string(),
   letterGrade: z.string().optional(),
-  schoolCode: z.string().optional(),
-  courseCode: z.string().optional(),
-  sectionCode: z.string().optional(),
   comment: z.string().optional(),
-  studentName: z.string().optional(),
-  sectionName: z.string().optional(),
 });
 export type ExportRow = z.infer<typeof ExportRow>;
 

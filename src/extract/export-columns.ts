@@ -1,6 +1,8 @@
 /**
  * The auto-export's columns and their accepted header names (schoology.md). No public sample of
- * the file exists, so the list is generous and `gradePassback.columns` can add to it.
+ * the file exists, so the list is generous and `gradePassback.columns` can add to it. The school,
+ * course and section codes and the names are matched only so that their headers are known (and can
+ * be named in the config); the reader does not carry them (see ExportRow).
  */
 import type { ColumnSpec } from './match-headers.ts';
 

@@ -50,11 +50,6 @@ function resolveColumns(headers: readonly string[], columns: ReadExportRowsOptio
   throw new ExportFileError('EXPORT_MISSING_COLUMN', `${message} Nothing was posted.`, { remedy: remedyExportLayout });
 }
 
-function joinNames(first: string | undefined, last: string | undefined): string | undefined {
-  if (first && last) return `${first} ${last}`;
-  return first || last || undefined;
-}
-
 class ExportRowStream implements ExportRowReader {
   #rows = 0;
   #started = false;
@@ -152,8 +147,6 @@ function toRecord(line: number, fields: readonly string[], headerLength: number,
   if (sectionSchoolCode === '') return invalidRecord(line, 'The section school code is empty.', sectionSchoolCode, studentId);
   if (studentId === '') return invalidRecord(line, 'The student ID is empty.', sectionSchoolCode, studentId);
 
-  const course = filled(fields, columns, 'courseName');
-  const section = filled(fields, columns, 'sectionName');
   const row: ExportRow = {
     line,
     sectionSchoolCode,
@@ -161,12 +154,7 @@ function toRecord(line: number, fields: readonly string[], headerLength: number,
     gradingPeriod: cell(fields, columns, 'gradingPeriod') ?? '',
     grade: cell(fields, columns, 'grade') ?? '',
     letterGrade: filled(fields, columns, 'letterGrade'),
-    schoolCode: filled(fields, columns, 'schoolCode'),
-    courseCode: filled(fields, columns, 'courseCode'),
-    sectionCode: filled(fields, columns, 'sectionCode'),
     comment: filled(fields, columns, 'comment'),
-    studentName: joinNames(filled(fields, columns, 'firstName'), filled(fields, columns, 'lastName')),
-    sectionName: course && section ? `${course}: ${section}` : (course ?? section),
   };
   return { kind: 'row', row };
 }
