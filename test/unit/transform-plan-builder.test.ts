@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GradePlanBuilder, planGradePassback, type GradeMappings, type GradePlanOptions } from '../../src/transform/plan-grade-passback.ts';
+import { resultSourcedId } from '../../src/transform/result-id.ts';
 import type { ExportRecord, LineItem } from '../../src/types.ts';
 
 /*
@@ -100,5 +101,49 @@ describe('GradePlanBuilder', () => {
     expect(builder.finish(lookups).plannedCount).toBe(1);
     expect(() => builder.finish(lookups)).toThrow(/twice/);
     expect(() => first && builder.add(first)).toThrow(/after finish/);
+  });
+
+  it('names the result each outcome reaches, also where rows of two sections or repeated rows reach one', () => {
+    // S4 is cross-listed: it maps to cls-1 as S1 does, so its u1 row reaches u1's Q1 result again.
+    const crossListed: GradeMappings = { ...mappings, classFor: (section) => mappings.classFor(section === 'S4' ? 'S1' : section) };
+    const builder = new GradePlanBuilder({ mappings: crossListed, isOptedIn: () => true, options });
+    const records: Array<[string, string, string, string]> = [
+      ['S1', 'u1', 'Q1', '91'],
+      ['S1', 'u2', 'Q1', '80'],
+      ['S1', 'u2', 'Q1', '80'], // the same grade again: posted once
+      ['S4', 'u1', 'Q1', '91'], // cross-listed: the same result as line 2
+      ['S3', 'u4', 'Q1', '70'], // window closed: names the ID it would have
+      ['S1', 'u6', 'Q2', '60'],
+    ];
+    records.forEach(([sectionSchoolCode, studentId, gradingPeriod, grade], i) =>
+      builder.add({ kind: 'row', row: { line: i + 2, sectionSchoolCode, studentId, gradingPeriod, grade } }),
+    );
+    const plan = builder.finish(lookups);
+    const planned = [...plan.plannedResults()];
+    expect(planned.map((r) => [r.lineItemSourcedId, r.studentSourcedId])).toEqual([
+      ['li-1-q1', 'stu-1'],
+      ['li-1-q1', 'stu-2'],
+      ['li-1-q2', 'stu-6'],
+    ]);
+    const outcomes = [...plan.outcomes()];
+    expect(outcomes.map((o) => [o.line, o.outcome, o.resultSourcedId])).toEqual([
+      [2, 'planned', planned[0]?.resultSourcedId],
+      [3, 'planned', planned[1]?.resultSourcedId],
+      [4, 'planned', planned[1]?.resultSourcedId],
+      [5, 'planned', planned[0]?.resultSourcedId],
+      [6, 'window-closed', resultSourcedId('li-3-q1', 'stu-4')],
+      [7, 'planned', planned[2]?.resultSourcedId],
+    ]);
+    for (const result of planned) expect(result.resultSourcedId).toBe(resultSourcedId(result.lineItemSourcedId, result.studentSourcedId));
+    expect(outcomes.map((o) => o.message)).toEqual([null, null, 'same grade as line 3; posted once', 'same grade as line 2; posted once', expect.any(String), null]);
+  });
+
+  it('takes the ledger before the outcomes or planned results are read, not after', () => {
+    const builder = new GradePlanBuilder(screening);
+    for (const record of exportRecords()) builder.add(record);
+    const plan = builder.finish(lookups);
+    plan.recordLastPosted([{ lineItemSourcedId: 'li-1-q1', studentSourcedId: 'stu-1', score: 91, letter: null }]);
+    expect([...plan.outcomes()][0]?.outcome).toBe('unchanged');
+    expect(() => plan.recordLastPosted([])).toThrow(/before the outcomes/);
   });
 });
