@@ -222,6 +222,7 @@ async function screenRows(screening: Screening, input: NodeJS.ReadableStream, gr
   for await (const batch of readExportRows(input, { columns: grades.columns }).batches()) {
     for (const record of batch) screening.plan.add(record);
   }
+  screening.plan.endRecords();
   return screening;
 }
 

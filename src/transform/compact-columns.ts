@@ -127,18 +127,21 @@ export class StringTable {
 export class IndexTripleMap {
   static readonly #empty = -1;
   /** Per slot: a, b, c, value; `a` is `#empty` in a free slot. */
-  #slots = new Int32Array(4 * 1024).fill(IndexTripleMap.#empty);
-  #capacity = 1024;
+  #slots: Int32Array;
+  /** Slots, a power of two. */
+  #capacity: number;
   #size = 0;
+
+  /** `expected`: entries to make room for at first, so that a table whose size is known never grows. */
+  constructor(expected = 0) {
+    let capacity = 1024;
+    while (capacity * 3 < expected * 4) capacity *= 2;
+    this.#capacity = capacity;
+    this.#slots = new Int32Array(4 * capacity).fill(IndexTripleMap.#empty);
+  }
 
   get size(): number {
     return this.#size;
-  }
-
-  /** Removes every entry and keeps the room, so a table that grew can serve another use. */
-  clear(): void {
-    this.#slots.fill(IndexTripleMap.#empty);
-    this.#size = 0;
   }
 
   get(a: number, b: number, c: number): number | undefined {

@@ -46,15 +46,6 @@ export class DuplicateRows {
   readonly #targets = new IndexTripleMap();
   readonly groups: DuplicateGroup[] = [];
 
-  /**
-   * Ends duplicate detection: its table, emptied, for the next use (a million-row plan reuses the
-   * room instead of holding a second table while the first waits to be collected).
-   */
-  emptyTable(): IndexTripleMap {
-    this.#targets.clear();
-    return this.#targets;
-  }
-
   /** `memberAt(row)`: a row already in the plan, as the group's message shows it. */
   constructor(private readonly memberAt: (row: number) => DuplicateMember) {}
 

@@ -321,8 +321,11 @@ class PlanState {
  */
 export class GradePlanBuilder {
   readonly #state: PlanState;
-  /** Needed only while rows are read: dropped by `finish`. */
+  /** Needed only while rows are read: dropped by `endRecords`. */
   #duplicates: DuplicateRows | null;
+  /** The duplicate groups, once the records ended. */
+  #groups: readonly DuplicateGroup[] = [];
+  #finished = false;
   readonly #classes = new Set<string>();
   #candidates = 0;
   /** (section, 0, period) -> index into the state's screens; (section, 1, period) for invalid records. */
@@ -347,7 +350,7 @@ export class GradePlanBuilder {
   }
 
   add(record: ExportRecord): void {
-    if (!this.#duplicates) throw new Error('GradePlanBuilder: add after finish');
+    if (!this.#duplicates) throw new Error('GradePlanBuilder: add after the records ended (endRecords or finish)');
     if (record.kind === 'invalid') this.#addInvalid(record.record);
     else this.#screen(record.row, this.#duplicates);
   }
@@ -357,13 +360,23 @@ export class GradePlanBuilder {
     return this.#classes;
   }
 
-  finish(lookups: GradePlanLookups): GradePlan {
-    if (!this.#duplicates) throw new Error('GradePlanBuilder: finish called twice');
-    const groups = this.#duplicates.groups;
-    const table = this.#duplicates.emptyTable();
+  /**
+   * No more records: what only screening needs (the mappings, the opt-ins and duplicate detection's
+   * table, 32 MB at a million rows) is let go, so it is not held while the line items are read.
+   * `finish` ends the records too.
+   */
+  endRecords(): void {
+    if (!this.#duplicates) return;
+    this.#groups = this.#duplicates.groups;
     this.#duplicates = null;
     this.#state.endScreening();
-    return new GradePlan(this.#state, groups, lookups, new ResultTable((row) => resultValue(this.#state.gradeOf(row)), this.#candidates, table));
+  }
+
+  finish(lookups: GradePlanLookups): GradePlan {
+    if (this.#finished) throw new Error('GradePlanBuilder: finish called twice');
+    this.#finished = true;
+    this.endRecords();
+    return new GradePlan(this.#state, this.#groups, lookups, new ResultTable((row) => resultValue(this.#state.gradeOf(row)), this.#candidates));
   }
 
   /** An unreadable record is `invalid-row`, unless what could be read places it outside the run's scope. */

@@ -30,17 +30,12 @@ export class ResultTable {
   /** For each result reached by more than one row: how many, and the first few for the conflict message. */
   readonly #shared = new Map<number, { rows: number; listed: number[] }>();
 
-  /**
-   * `valueOf(row)`: the score and letter a row gives. `expected`: results to make room for at first.
-   * `table`: an empty table to key them in (one made for the purpose if not given).
-   */
+  /** `valueOf(row)`: the score and letter a row gives. `expected`: results to make room for at first. */
   constructor(
     private readonly valueOf: (row: number) => ResultValue,
     expected = 1024,
-    table = new IndexTripleMap(),
   ) {
-    if (table.size !== 0) throw new Error('ResultTable: the table must be empty');
-    this.#byTarget = table;
+    this.#byTarget = new IndexTripleMap(expected);
     this.#records = new IntRecords(2, expected);
   }
 

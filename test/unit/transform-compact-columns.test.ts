@@ -40,14 +40,15 @@ describe('IndexTripleMap', () => {
     expect(() => map.getOrAdd(0, -1, 0, 0)).toThrow(RangeError);
   });
 
-  it('clear empties it for reuse: old keys are gone, new ones are kept', () => {
-    const map = new IndexTripleMap();
-    for (let i = 0; i < 5_000; i++) map.set(i, 0, 1, i);
-    map.clear();
-    expect(map.size).toBe(0);
-    expect(map.get(10, 0, 1)).toBeUndefined();
-    map.set(10, 0, 2, 7);
-    expect([map.get(10, 0, 2), map.size]).toEqual([7, 1]);
+  it('holds the same entries whether made with room for them or grown to them', () => {
+    const roomy = new IndexTripleMap(5_000);
+    const grown = new IndexTripleMap();
+    for (let i = 0; i < 5_000; i++) {
+      roomy.set(i, i % 3, 1, i);
+      grown.set(i, i % 3, 1, i);
+    }
+    for (let i = 0; i < 5_000; i++) expect([roomy.get(i, i % 3, 1), grown.get(i, i % 3, 1)]).toEqual([i, i]);
+    expect([roomy.size, grown.size, roomy.get(0, 1, 1)]).toEqual([5_000, 5_000, undefined]);
   });
 
   it('refuses negative indices, which it uses to mark empty slots', () => {

@@ -100,7 +100,18 @@ describe('GradePlanBuilder', () => {
     if (first) builder.add(first);
     expect(builder.finish(lookups).plannedCount).toBe(1);
     expect(() => builder.finish(lookups)).toThrow(/twice/);
-    expect(() => first && builder.add(first)).toThrow(/after finish/);
+    expect(() => first && builder.add(first)).toThrow(/after the records ended/);
+  });
+
+  it('takes no record once told the records ended, and finishes as it would have', () => {
+    const builder = new GradePlanBuilder(screening);
+    for (const record of exportRecords()) builder.add(record);
+    builder.endRecords();
+    const [first] = exportRecords();
+    expect(() => first && builder.add(first)).toThrow(/after the records ended/);
+    expect([...builder.classes()].sort()).toEqual(['cls-1', 'cls-3']);
+    const whole = planGradePassback({ ...screening, ...lookups, lastPosted: () => [], records: exportRecords() });
+    expect([...builder.finish(lookups).outcomes()]).toEqual(whole.outcomes);
   });
 
   it('names the result each outcome reaches, also where rows of two sections or repeated rows reach one', () => {
