@@ -368,6 +368,7 @@ export class GradePlanBuilder {
   endRecords(): void {
     if (!this.#duplicates) return;
     this.#groups = this.#duplicates.groups;
+    this.#duplicates.release();
     this.#duplicates = null;
     this.#state.endScreening();
   }

@@ -77,6 +77,7 @@ export class ResultTable {
    * plan no longer needs while its outcomes are written).
    */
   endLookups(): void {
+    this.#byTarget?.release();
     this.#byTarget = null;
   }
 

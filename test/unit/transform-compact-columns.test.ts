@@ -51,6 +51,29 @@ describe('IndexTripleMap', () => {
     expect([roomy.size, grown.size, roomy.get(0, 1, 1)]).toEqual([5_000, 5_000, undefined]);
   });
 
+  it('release empties the map, which takes entries again after', () => {
+    const map = new IndexTripleMap(3_000);
+    for (let i = 0; i < 3_000; i++) map.set(i, 1, 2, i);
+    map.release();
+    expect([map.size, map.get(5, 1, 2)]).toEqual([0, undefined]);
+    for (let i = 0; i < 3_000; i++) map.set(i, 2, 1, -i);
+    expect([map.size, map.get(2_999, 2, 1), map.get(5, 1, 2)]).toEqual([3_000, -2_999, undefined]);
+  });
+
+  it('release gives an old table back at the next young-generation collection, not the next full one', () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+    const map = new IndexTripleMap(1_000_000);
+    // Two full collections move the table's buffer object to the old generation, as a table filled
+    // over a million rows is by the time it is let go.
+    collectGarbage();
+    collectGarbage();
+    const held = process.memoryUsage().arrayBuffers;
+    map.release();
+    collectGarbage({ type: 'minor' });
+    expect(held - process.memoryUsage().arrayBuffers).toBeGreaterThan(30 * 2 ** 20);
+  });
+
   it('refuses negative indices, which it uses to mark empty slots', () => {
     expect(() => new IndexTripleMap().set(-1, 0, 0, 1)).toThrow(RangeError);
   });
