@@ -7,7 +7,7 @@ import { ownCopy } from '../own-copy.ts';
 
 /** Small codes (0-255) in a Uint8Array that grows as values are pushed. */
 export class ByteColumn {
-  #values = new Uint8Array(1024);
+  #values: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
   #length = 0;
 
   get length(): number {
@@ -19,6 +19,7 @@ export class ByteColumn {
     if (this.#length === this.#values.length) {
       const grown = new Uint8Array(this.#values.length * 2);
       grown.set(this.#values);
+      freeSoon(this.#values.buffer);
       this.#values = grown;
     }
     this.#values[this.#length] = value;
@@ -36,7 +37,7 @@ export class ByteColumn {
 
 /** Fixed-width records of signed 32-bit values (one typed array, one capacity check per record). */
 export class IntRecords {
-  #values: Int32Array;
+  #values: Int32Array<ArrayBuffer>;
   #length = 0;
 
   /** `capacity`: records to make room for at first (it grows past that as needed). */
@@ -56,6 +57,7 @@ export class IntRecords {
     if ((this.#length + 1) * this.width > this.#values.length) {
       const grown = new Int32Array(this.#values.length * 2);
       grown.set(this.#values);
+      freeSoon(this.#values.buffer);
       this.#values = grown;
     }
     return this.#length++;
@@ -230,8 +232,8 @@ export class IndexTripleMap {
 
 /**
  * A table that has lived through a few collections is freed only by the next full collection, which
- * can come after a million rows' next tables were made: at a million rows that put 32 MB of dead
- * table on top of the run's peak. Moving the bytes into a clone nothing holds (the original is
+ * can come after a million rows' next tables were made (or grown): at a million rows that put 32 MB
+ * of dead table on top of the run's peak. Moving the bytes into a clone nothing holds (the original is
  * detached) lets the next young-generation collection, a few milliseconds away, free them.
  */
 function freeSoon(buffer: ArrayBuffer): void {
