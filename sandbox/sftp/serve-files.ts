@@ -27,7 +27,7 @@ export interface ReadFaults {
 }
 
 type OpenEntry =
-  | ({ kind: 'file'; file: FileHandle } & TransferPlan)
+  | ({ kind: 'file'; file: FileHandle; answering: Set<Promise<void>> } & TransferPlan)
   | { kind: 'dir'; realPath: string; entries: string[] | undefined };
 
 const directoryBatch = 100;
@@ -159,7 +159,7 @@ export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFault
       if (!(await stat(where)).isFile()) return sftp.status(reqId, STATUS_CODE.FAILURE, 'not a regular file');
       const file = await open(where, 'r');
       counters.openedForRead();
-      sftp.handle(reqId, newHandle({ kind: 'file', file, ...faults.planTransfer() }));
+      sftp.handle(reqId, newHandle({ kind: 'file', file, answering: new Set(), ...faults.planTransfer() }));
     }),
   );
 
@@ -169,15 +169,31 @@ export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFault
       try {
         const [, entry] = lookup(handle);
         if (entry?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE);
-        if (entry.dropAt !== undefined && offset >= entry.dropAt) return faults.dropConnection();
+        if (entry.dropAt !== undefined && offset >= entry.dropAt) {
+          // The bytes before the drop are sent first, as a connection that breaks after them would have.
+          await Promise.all(entry.answering);
+          return faults.dropConnection();
+        }
         // A stalled server: the request is simply never answered.
         if (entry.stallAt !== undefined && offset >= entry.stallAt) return;
         const limit = Math.min(entry.dropAt ?? Infinity, entry.stallAt ?? Infinity);
         const size = Math.min(length, limit - offset, entry.readAtMost ?? Infinity);
         const buffer = Buffer.alloc(size);
-        const { bytesRead } = await entry.file.read(buffer, 0, size, offset);
-        if (bytesRead === 0) return sftp.status(reqId, STATUS_CODE.EOF);
-        sftp.data(reqId, buffer.subarray(0, bytesRead));
+        const answering = (async () => {
+          const { bytesRead } = await entry.file.read(buffer, 0, size, offset);
+          if (bytesRead === 0) sftp.status(reqId, STATUS_CODE.EOF);
+          else sftp.data(reqId, buffer.subarray(0, bytesRead));
+        })();
+        const settled = answering.then(
+          () => undefined,
+          () => undefined,
+        );
+        entry.answering.add(settled);
+        try {
+          await answering;
+        } finally {
+          entry.answering.delete(settled);
+        }
       } finally {
         readsInFlight--;
       }

@@ -132,7 +132,8 @@ export async function startSftpSandbox(options: SftpSandboxOptions): Promise<Sft
               planTransfer,
               dropConnection: () => {
                 dropsDone++;
-                socket?.destroy();
+                // Once what was answered so far has left (an empty write completes after every write before it).
+                socket?.write(Buffer.alloc(0), () => socket?.destroy());
               },
             },
             {

@@ -53,7 +53,10 @@ function unreachable(config: SftpConfig, detail: string, cause?: unknown): SftpE
 }
 
 async function openSocket(config: SftpConfig, timeoutMs: number): Promise<net.Socket> {
-  const socket = net.connect({ host: config.host, port: config.port });
+  // Without noDelay, Nagle's algorithm holds a small packet sent right after another (the handshake
+  // has several) until the server acknowledges the first, which it delays by 40 ms: connecting took
+  // 90-100 ms or 50 ms by luck, now 50 ms every time, and a 10 MiB download 230-330 ms, now 125-150.
+  const socket = net.connect({ host: config.host, port: config.port, noDelay: true });
   const connected = new Promise<net.Socket>((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('error', reject);
