@@ -34,6 +34,14 @@ const batchSize = 512;
  */
 const batchesAhead = 4;
 
+/**
+ * Text goes to the parser at most this many bytes at a time, whatever size the source's chunks are.
+ * OpenSSH answers SFTP reads of 255 KiB, and all the records of a piece are parsed before the first
+ * is taken: at 100k rows, 255 KiB pieces were read in 540-740 ms where 64 KiB pieces took 380-440 ms
+ * (16 KiB: 450-490 ms, 128 KiB: 500-570 ms).
+ */
+const textPieceBytes = 64 * 1024;
+
 /** Index where an incomplete multi-byte sequence at the end of `bytes` begins (bytes.length if none). */
 function incompleteTailStart(bytes: Buffer): number {
   for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 3); i--) {
@@ -63,7 +71,16 @@ class Utf8Text extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const bytes = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    for (let at = 0; at < chunk.length; at += textPieceBytes) {
+      const failure = this.#decode(chunk.subarray(at, at + textPieceBytes));
+      if (failure) return done(failure);
+    }
+    done();
+  }
+
+  /** Pushes the whole characters of `piece` (after any bytes carried from before it); returns the error that stops the read, if any. */
+  #decode(piece: Buffer): Error | undefined {
+    const bytes = this.#carry.length > 0 ? Buffer.concat([this.#carry, piece]) : piece;
     const cut = incompleteTailStart(bytes);
     const complete = bytes.subarray(0, cut);
     if (!isUtf8(complete)) {
@@ -71,14 +88,12 @@ class Utf8Text extends Transform {
       const text = new TextDecoder('utf-8').decode(complete);
       const before = text.slice(0, Math.max(0, text.indexOf('\uFFFD')));
       const line = this.#linesBefore + before.split('\n').length;
-      done(this.notCsv(`it is not UTF-8 text (invalid bytes on line ${line})`));
-      return;
+      return this.notCsv(`it is not UTF-8 text (invalid bytes on line ${line})`);
     }
     const nul = complete.indexOf(0);
     if (nul !== -1) {
       const line = this.#linesBefore + countNewlines(complete, nul) + 1;
-      done(this.notCsv(`it holds NUL bytes (line ${line}): it is binary or UTF-16, not UTF-8 text`));
-      return;
+      return this.notCsv(`it holds NUL bytes (line ${line}): it is binary or UTF-16, not UTF-8 text`);
     }
     this.#linesBefore += countNewlines(complete);
     this.#carry = Buffer.from(bytes.subarray(cut));
@@ -88,7 +103,7 @@ class Utf8Text extends Transform {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     if (text.length > 0) this.push(text);
-    done();
+    return undefined;
   }
 
   override _flush(done: TransformCallback): void {

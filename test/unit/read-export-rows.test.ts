@@ -295,6 +295,28 @@ describe('readExportRows: files that stop the run', () => {
     expect((error as ExportFileError).code).toBe('EXPORT_NOT_CSV');
     expect((error as ExportFileError).message).toContain('line 502');
   });
+  it('reads a chunk larger than what the parser takes at once whole: a character cut by a piece boundary keeps its text and line', async () => {
+    // Rows of 3-byte characters; the first row is padded until byte 65536 falls inside a character.
+    const row = (i: number) => `S1,€${i},Q1,90,,,`;
+    let padding = '';
+    const content = (): Buffer => Buffer.from(`${header}\n${row(0)}${padding}\n${Array.from({ length: 9000 }, (_, i) => row(i + 1)).join('\n')}\n`);
+    while (((content()[64 * 1024] ?? 0) & 0xc0) !== 0x80) padding += 'x';
+    const whole = await readAll(bytes(content()));
+    const small = await readAll(bytes(content(), 7));
+    expect(whole.rows).toBe(9001);
+    expect(rows(whole.records)).toEqual(rows(small.records));
+    expect(rows(whole.records).map((r) => r.studentId)).toEqual(Array.from({ length: 9001 }, (_, i) => `€${i}`));
+    expect(rows(whole.records).at(-1)?.line).toBe(9002);
+  });
+
+  it('finds invalid UTF-8 in the third 64 KiB of one large chunk, with its line', async () => {
+    const good = Array.from({ length: 8000 }, (_, i) => `S1,U${i},Q1,90,,,`).join('\n');
+    const content = Buffer.concat([Buffer.from(`${header}\n${good}\nS1,UX,Q1,90,,`), Buffer.from([0xff]), Buffer.from(',\n')]);
+    expect(content.length).toBeGreaterThan(2 * 64 * 1024);
+    const { error } = await failure(bytes(content));
+    expect((error as ExportFileError).code).toBe('EXPORT_NOT_CSV');
+    expect((error as ExportFileError).message).toContain('line 8002');
+  });
 });
 
 describe('readExportRows: streaming', () => {
