@@ -14,6 +14,7 @@ import { setOptIn } from '../src/store/opt-ins.ts';
 import { replaceRosterSnapshot } from '../src/store/roster-mappings.ts';
 import { runInChild, startChildService, type ChildService } from './child.ts';
 import type { WorldSpec } from './world-spec.ts';
+import { startOpenSshSftp } from '../test/helpers/sshd.ts';
 import { exportTitle, generateDistrict, writeExportCsv, type BenchDistrict, type BenchDistrictSize, type WriteExportOptions, type WrittenExport } from './generate-district.ts';
 
 export const SandboxesReady = z.strictObject({
@@ -79,6 +80,8 @@ export function icControls(icUrl: string): IcControls {
 export interface BenchWorld {
   /** A temporary folder holding the SFTP root, the stores and any inputs a bench writes; removed on close. */
   dir: string;
+  /** Which server the export is downloaded from, for the results. */
+  sftpServer: string;
   ic: IcControls;
   /** The first export, written at start. */
   firstExport: WrittenExport & { file: string };
@@ -92,9 +95,49 @@ export interface BenchWorld {
 export interface BenchWorldOptions {
   size: BenchDistrictSize;
   exportSeed: number;
+  log?: (line: string) => void;
 }
 
 const sftpPassword = 'bench-sftp-password';
+
+/** The `gradePassback.sftp` config that reaches the export server, and what that server is. */
+interface ExportServer {
+  description: string;
+  config: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * The export is served by OpenSSH, as a district's export server is: the SFTP sandbox (ssh2, in
+ * Node) answers reads of 32 KiB where OpenSSH answers 255 KiB, and its own encryption takes a share
+ * of the 2 cores, so it measured itself more than gradebridge. Without sshd (or with
+ * BENCH_SFTP=sandbox) the sandbox serves it, and the results say so.
+ */
+async function startExportServer(sftpRoot: string, sandbox: SandboxesReady, log: (line: string) => void): Promise<ExportServer> {
+  const sandboxServer: ExportServer = {
+    description: 'the SFTP sandbox (ssh2)',
+    config: { port: sandbox.sftpPort, username: 'schoology', password: { env: 'SFTP_PASSWORD' }, hostKeySha256: sandbox.sftpHostKeySha256, remoteDir: '/export' },
+    close: async () => undefined,
+  };
+  if (process.env['BENCH_SFTP'] === 'sandbox') return sandboxServer;
+  try {
+    const sshd = await startOpenSshSftp({ rootDir: sftpRoot });
+    return {
+      description: 'OpenSSH sshd (internal-sftp)',
+      config: {
+        port: sshd.port,
+        username: sshd.username,
+        privateKey: { file: sshd.privateKeyPath },
+        hostKeySha256: sshd.hostKeySha256,
+        remoteDir: path.join(sftpRoot, 'export'),
+      },
+      close: () => sshd.close(),
+    };
+  } catch (error) {
+    log(`OpenSSH could not serve the export, so the SFTP sandbox does: ${error instanceof Error ? error.message : String(error)}`);
+    return { ...sandboxServer, description: `${sandboxServer.description}; OpenSSH did not start` };
+  }
+}
 const exportWritten = new Date(Date.now() - 3600_000);
 
 function exportName(stamp: string): string {
@@ -107,6 +150,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
   const exportDir = path.join(sftpRoot, 'export');
   await mkdir(exportDir, { recursive: true });
   let sandboxes: ChildService<SandboxesReady> | undefined;
+  let exportServer: ExportServer | undefined;
   try {
     const addExport = async (stamp: string, exportOptions: WriteExportOptions) => {
       const file = path.join(exportDir, exportName(stamp));
@@ -116,29 +160,33 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     };
     const firstExport = await addExport('20261202_013000', { seed: options.exportSeed });
     sandboxes = await startChildService('processes/sandboxes.ts', { size: options.size, sftpRoot, sftpPassword }, SandboxesReady);
+    const ready = sandboxes.value;
+    exportServer = await startExportServer(sftpRoot, ready, options.log ?? (() => undefined));
     const template = path.join(dir, 'template.db');
     const { gradePassback } = await prepareStore(template, options.size);
-    const ready = sandboxes.value;
     const service = sandboxes;
+    const server = exportServer;
     let stores = 0;
 
     return {
       dir,
+      sftpServer: server.description,
       ic: icControls(ready.icUrl),
       firstExport,
       async spec(specOptions = {}) {
         const file = path.join(dir, `store-${++stores}.db`);
         await copyFile(template, file);
         const storeUrl = `sqlite:${file}`;
-        return { ...worldSpec(dir, ready, storeUrl, gradePassback, specOptions.concurrency ?? 1), storeUrl };
+        return { ...worldSpec(dir, ready, server.config, storeUrl, gradePassback, specOptions.concurrency ?? 1), storeUrl };
       },
       addExport,
       async close() {
-        await service.close();
+        await Promise.all([service.close(), server.close()]);
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await exportServer?.close();
     await sandboxes?.close();
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -162,6 +210,7 @@ async function prepareStore(file: string, size: BenchDistrictSize): Promise<Pick
 function worldSpec(
   dir: string,
   ready: SandboxesReady,
+  sftp: Record<string, unknown>,
   storeUrl: string,
   gradePassback: BenchDistrict['gradePassback'],
   concurrency: number,
@@ -188,15 +237,7 @@ function worldSpec(
         vendorSecret: { env: 'IC_VENDOR_SECRET' },
       },
       gradePassback: {
-        sftp: {
-          host: '127.0.0.1',
-          port: ready.sftpPort,
-          username: 'schoology',
-          password: { env: 'SFTP_PASSWORD' },
-          hostKeySha256: ready.sftpHostKeySha256,
-          remoteDir: '/export',
-          timeoutSeconds: 120,
-        },
+        sftp: { host: '127.0.0.1', ...sftp, timeoutSeconds: 120 },
         ...gradePassback,
         concurrency,
       },

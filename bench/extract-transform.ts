@@ -4,8 +4,9 @@
  * - csv-parse alone on the export file (the yardstick), first and last in the round, the faster run
  *   counting;
  * - read + transform only: the pipeline's reader and plan, inputs at hand;
- * - SFTP download + read + transform only: the same, the bytes coming from the SFTP sandbox through
- *   the pipeline's streamExport as they download (the issue's measure, in a process of its own);
+ * - SFTP download + read + transform only: the same, the bytes coming from the export server
+ *   (OpenSSH; see bench-world.ts) through the pipeline's streamExport as they download (the issue's
+ *   measure, in a process of its own);
  * - the real pipeline, `--dry-run`, through runPipeline: roster mappings, SFTP download and read
  *   together (rows are screened as the file arrives), IC line-item reads, plan, outcomes stored;
  *   a term's first run, so the ledger holds nothing;
@@ -42,6 +43,8 @@ export interface ExtractTransformRound {
 export interface ExtractTransformSize {
   rows: number;
   fileMiB: number;
+  /** The server the SFTP measurements download from. */
+  sftpServer: string;
   rounds: ExtractTransformRound[];
 }
 
@@ -62,12 +65,12 @@ export async function benchExtractTransform(options: ExtractTransformOptions): P
   for (const rows of options.rows) {
     const size = sizeForRows(rows);
     log(`extract+transform ${rowsLabel(rows)}: preparing the district (${size.students} students, ${size.sections} sections)`);
-    const world = await startBenchWorld({ size, exportSeed: 1 });
+    const world = await startBenchWorld({ size, exportSeed: 1, log });
     try {
       const inputsFile = path.join(world.dir, 'plan-inputs.json');
       await writePlanInputs(size, inputsFile);
       const file = world.firstExport.file;
-      const result: ExtractTransformSize = { rows: world.firstExport.rows, fileMiB: world.firstExport.bytes / 2 ** 20, rounds: [] };
+      const result: ExtractTransformSize = { rows: world.firstExport.rows, fileMiB: world.firstExport.bytes / 2 ** 20, sftpServer: world.sftpServer, rounds: [] };
       const sizeStarted = performance.now();
       for (let round = 1; round <= options.runs; round++) {
         const roundStarted = performance.now();
@@ -129,6 +132,7 @@ export function summariseSize(size: ExtractTransformSize) {
   const rounds = size.rounds;
   return {
     rows: size.rows,
+    sftpServer: size.sftpServer,
     rounds: rounds.length,
     fileMiB: size.fileMiB,
     csvParsePerSecond: median(rounds.map((r) => perSecond(r.csvParse.wallMs))),
@@ -174,7 +178,7 @@ export function extractTransformRows(sizes: readonly ExtractTransformSize[]): Re
       { area: 'extract+transform', measure: `read+transform / csv-parse, ${label}`, target: `>= ${throughputTarget}`, measured: `${fmt.ratio(s.readTransformRatio)} (${fmt.perSecond(s.readTransformPerSecond)})`, pass: s.readTransformRatio >= throughputTarget },
       {
         area: 'extract+transform',
-        measure: `SFTP download+read+transform / csv-parse, ${label} (its own process, timed as read+transform is: modules loaded before the clock, then the lookups built, streamExport from the SFTP sandbox into the reader and the plan, then every outcome and planned result derived)`,
+        measure: `SFTP download+read+transform / csv-parse, ${label} (its own process, timed as read+transform is: modules loaded before the clock, then the lookups built, streamExport from ${s.sftpServer} into the reader and the plan, then every outcome and planned result derived)`,
         target: `>= ${throughputTarget}`,
         measured: `${fmt.ratio(s.sftpReadTransformRatio)} (${fmt.perSecond(s.sftpReadTransformPerSecond)})`,
         pass: s.sftpReadTransformRatio >= throughputTarget,

@@ -47,7 +47,8 @@ log(`gradebridge benchmarks on ${machine.cpu} (${machine.cores} cores), Node ${m
 const table: ResultRow[] = [];
 log(`extract + read + transform: ${rows.join(', ')} rows, ${runs} round(s)`);
 // The largest size gets most of the 10 minutes; smaller ones are quick whatever the rounds.
-table.push(...extractTransformRows(await benchExtractTransform({ rows, runs, budgetMsPerSize: 330_000, log })));
+const extractTransform = await benchExtractTransform({ rows, runs, budgetMsPerSize: 330_000, log });
+table.push(...extractTransformRows(extractTransform));
 log(`[${elapsed()}] load: L = ${values.latency} ms, concurrency 1, 2, 5, ${runs} round(s)`);
 table.push(...loadRows(await benchLoad({ latencyMs: Number(values.latency), concurrencies: [1, 2, 5], runs, results: 200, log })));
 log(`[${elapsed()}] incremental run after 2% of grades changed`);
@@ -62,6 +63,7 @@ const report = [
   '',
   `- when: ${new Date().toISOString()}, ${Math.round(totalSeconds)} s in all`,
   `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}; load average ${machine.loadAverage.toFixed(1)} at start`,
+  `- SFTP server the export is downloaded from: ${extractTransform[0]?.sftpServer ?? 'none'}, on 127.0.0.1`,
   `- Node ${machine.node}; ${runs} round(s) per figure, medians; ratios are taken within a round, then the median`,
   `- re-run: \`npm run bench\` (\`-- --quick\` for a smoke run); each bench also runs alone, e.g. \`node --import tsx bench/load.ts\``,
   '',

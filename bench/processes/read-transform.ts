@@ -2,8 +2,8 @@
  * Child process: read + transform only. The export is read by the pipeline's reader and planned by
  * the pipeline's transform, streamed one record at a time as the pipeline does, with mappings, line
  * items and opt-ins already at hand (no IC or store). The bytes come from the local file, or from
- * the SFTP sandbox through the pipeline's streamExport (download, read and transform together, in a
- * process that holds nothing else). Every outcome and planned result is derived, as the pipeline
+ * the bench's SFTP server through the pipeline's streamExport (download, read and transform
+ * together, in a process that holds nothing else). Every outcome and planned result is derived, as the pipeline
  * does to store and send them; a first run, so there is no ledger to read.
  */
 import './heap-as-cli.ts';
