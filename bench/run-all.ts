@@ -4,7 +4,7 @@
  * machine it ran on, to bench/results.md (not on --quick, unless --out names a file). Meant to finish
  * within 10 minutes on a 2-core machine.
  *
- *   npm run bench                 # 100k and 1M rows, 3 rounds
+ *   npm run bench                 # 100k and 1M rows, 3 rounds (7 at 100k: see roundsFor)
  *   npm run bench -- --quick      # 10k and 100k rows, 1 round: a smoke run of a minute or two
  *   npm run bench -- --runs 5 --rows 100000,500000,1000000
  *   npm run bench -- --roster-scale 1   # the roster bench's full district (long)
