@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { openStore } from '../src/store/open-store.ts';
 import { setOptIn } from '../src/store/opt-ins.ts';
 import { replaceRosterSnapshot } from '../src/store/roster-mappings.ts';
+import { startOpenSshSftp } from '../test/helpers/sshd.ts';
 import { runInChild, startChildService, type ChildService } from './child.ts';
 import type { WorldSpec } from './world-spec.ts';
-import { startOpenSshSftp } from '../test/helpers/sshd.ts';
 import { exportTitle, generateDistrict, writeExportCsv, type BenchDistrict, type BenchDistrictSize, type WriteExportOptions, type WrittenExport } from './generate-district.ts';
 
 export const SandboxesReady = z.strictObject({
@@ -138,6 +138,7 @@ async function startExportServer(sftpRoot: string, sandbox: SandboxesReady, log:
     return { ...sandboxServer, description: `${sandboxServer.description}; OpenSSH did not start` };
   }
 }
+
 const exportWritten = new Date(Date.now() - 3600_000);
 
 function exportName(stamp: string): string {
