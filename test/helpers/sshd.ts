@@ -1,7 +1,7 @@
 /**
- * A throwaway OpenSSH SFTP server on 127.0.0.1 for integration tests: its own config, host key,
- * client key and port, serving `rootDir` through internal-sftp (no chroot: that needs root-owned
- * parents). Requires the openssh-server package.
+ * A throwaway OpenSSH SFTP server on 127.0.0.1, for integration tests and the bench's export
+ * (bench/bench-world.ts): its own config, host key, client key and port, serving `rootDir` through
+ * internal-sftp (no chroot: that needs root-owned parents). Requires the openssh-server package.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
