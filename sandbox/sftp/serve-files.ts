@@ -171,7 +171,7 @@ export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFault
         if (entry?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE);
         if (entry.dropAt !== undefined && offset >= entry.dropAt) {
           // The bytes before the drop are sent first, as a connection that breaks after them would have.
-          await Promise.all(entry.answering);
+          await Promise.allSettled(entry.answering);
           return faults.dropConnection();
         }
         // A stalled server: the request is simply never answered.
@@ -179,20 +179,15 @@ export function serveFiles(sftp: SFTPWrapper, rootDir: string, faults: ReadFault
         const limit = Math.min(entry.dropAt ?? Infinity, entry.stallAt ?? Infinity);
         const size = Math.min(length, limit - offset, entry.readAtMost ?? Infinity);
         const buffer = Buffer.alloc(size);
-        const answering = (async () => {
-          const { bytesRead } = await entry.file.read(buffer, 0, size, offset);
+        const answering = entry.file.read(buffer, 0, size, offset).then(({ bytesRead }) => {
           if (bytesRead === 0) sftp.status(reqId, STATUS_CODE.EOF);
           else sftp.data(reqId, buffer.subarray(0, bytesRead));
-        })();
-        const settled = answering.then(
-          () => undefined,
-          () => undefined,
-        );
-        entry.answering.add(settled);
+        });
+        entry.answering.add(answering);
         try {
           await answering;
         } finally {
-          entry.answering.delete(settled);
+          entry.answering.delete(answering);
         }
       } finally {
         readsInFlight--;
