@@ -16,10 +16,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { benchDir } from './child.ts';
-import { benchExtractTransform, extractTransformRows, roundsFor } from './extract-transform.ts';
+import { benchExtractTransform, extractTransformRows } from './extract-transform.ts';
 import { benchIncremental, incrementalRows } from './incremental.ts';
 import { benchLoad, loadRows } from './load.ts';
-import { describeMachine, markdownTable, type ResultRow } from './stats.ts';
+import { describeMachine, markdownTable, rowsLabel, type ResultRow } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -64,7 +64,7 @@ const report = [
   `- when: ${new Date().toISOString()}, ${Math.round(totalSeconds)} s in all`,
   `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}; load average ${machine.loadAverage.toFixed(1)} at start`,
   `- SFTP server the export is downloaded from: ${extractTransform[0]?.sftpServer ?? 'none'}, on 127.0.0.1`,
-  `- Node ${machine.node}; ${runs} round(s) per figure (extract+transform: ${roundsFor(0, runs)} for exports under half a million rows), medians; ratios are taken within a round, then the median`,
+  `- Node ${machine.node}; ${runs} round(s) per figure (extract+transform: ${extractTransform.map((size) => `${size.rounds.length} at ${rowsLabel(Math.round(size.rows / 1000) * 1000)}`).join(', ')}), medians; ratios are taken within a round, then the median`,
   `- re-run: \`npm run bench\` (\`-- --quick\` for a smoke run); each bench also runs alone, e.g. \`node --import tsx bench/load.ts\``,
   '',
   markdownTable(table),

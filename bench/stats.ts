@@ -8,12 +8,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** "0.43-0.57": the lowest and highest of a figure's rounds. */
-export function spread(values: readonly number[], format: (n: number) => string): string {
-  if (values.length < 2) return '';
-  return `${format(Math.min(...values))}-${format(Math.max(...values))}`;
-}
-
 export interface Machine {
   cpu: string;
   cores: number;
